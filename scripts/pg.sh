@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# Shared by scripts/up.sh and scripts/test.sh: make sure PostgreSQL 15 + PostGIS 3 are installed,
+# then create (once) and start a database cluster that belongs to this checkout.
+#
+# The cluster lives in .pgdata/ (git-ignored), listens on 127.0.0.1:${GRIDMAP_PGPORT:-54329}
+# and on a Unix socket in .pgdata/run, and trusts local connections: it is a developer's
+# cluster, never a production one. Running this twice reuses the cluster.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+PGPORT=${GRIDMAP_PGPORT:-54329}
+PGDATA_DIR="$ROOT/.pgdata/data"
+PGRUN_DIR="$ROOT/.pgdata/run"
+PGLOG="$ROOT/.pgdata/postgres.log"
+PGBIN=/usr/lib/postgresql/15/bin
+
+log() { printf '\033[1m[gridmap]\033[0m %s\n' "$*" >&2; }
+
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+install_packages() {
+  local need=()
+  [ -x "$PGBIN/initdb" ] || need+=(postgresql-15)
+  [ -f /usr/share/postgresql/15/extension/postgis.control ] || need+=(postgresql-15-postgis-3)
+  if [ ${#need[@]} -gt 0 ]; then
+    log "installing ${need[*]} from Debian's packages"
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+  fi
+}
+
+# PostgreSQL refuses to run as root: when we are root, the cluster runs as the postgres user
+# that Debian's package created.
+pg_user() { if [ "$(id -u)" -eq 0 ]; then echo postgres; else id -un; fi; }
+
+as_pg() {
+  if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+
+start_cluster() {
+  mkdir -p "$ROOT/.pgdata" "$PGRUN_DIR"
+  if [ "$(id -u)" -eq 0 ]; then chown -R postgres:postgres "$ROOT/.pgdata"; fi
+  if [ ! -f "$PGDATA_DIR/PG_VERSION" ]; then
+    log "creating the project's PostgreSQL cluster in .pgdata/"
+    as_pg "$PGBIN/initdb" -D "$PGDATA_DIR" -U "$(pg_user)" --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
+    cat >>"$PGDATA_DIR/postgresql.conf" <<CONF
+# gridmap developer cluster
+listen_addresses = '127.0.0.1'
+port = $PGPORT
+unix_socket_directories = '$PGRUN_DIR'
+shared_buffers = 512MB
+work_mem = 32MB
+maintenance_work_mem = 256MB
+max_connections = 200
+fsync = off
+synchronous_commit = off
+full_page_writes = off
+jit = off
+CONF
+  fi
+  if ! as_pg "$PGBIN/pg_ctl" -D "$PGDATA_DIR" status >/dev/null 2>&1; then
+    log "starting PostgreSQL on port $PGPORT"
+    as_pg "$PGBIN/pg_ctl" -D "$PGDATA_DIR" -l "$PGLOG" -w -t 60 start >/dev/null
+  fi
+}
+
+ensure_database() {
+  local db=$1
+  if ! psql -h "$PGRUN_DIR" -p "$PGPORT" -U "$(pg_user)" -d postgres -tAc \
+      "SELECT 1 FROM pg_database WHERE datname = '$db'" | grep -q 1; then
+    psql -h "$PGRUN_DIR" -p "$PGPORT" -U "$(pg_user)" -d postgres -qc "CREATE DATABASE \"$db\"" >/dev/null
+  fi
+}
+
+database_url() { echo "postgres://$(pg_user)@127.0.0.1:$PGPORT/$1?sslmode=disable"; }
+
+stop_cluster() {
+  as_pg "$PGBIN/pg_ctl" -D "$PGDATA_DIR" -m fast stop >/dev/null 2>&1 || true
+}

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Runs every test of gridmap against a real PostGIS: installs PostgreSQL 15 + PostGIS 3 when
+# missing, starts the project's own cluster (.pgdata/), then runs go vet and go test.
+# Each test package creates and drops its own database in that cluster.
+# Extra arguments go to `go test` (for example: scripts/test.sh -run Resolve ./api/).
+set -euo pipefail
+. "$(dirname "${BASH_SOURCE[0]}")/pg.sh"
+cd "$ROOT"
+
+install_packages
+start_cluster
+export GRIDMAP_TEST_DATABASE_URL=$(database_url postgres)
+
+log "go vet"
+go vet ./...
+log "go test"
+if [ $# -gt 0 ]; then
+  go test -count=1 "$@"
+else
+  go test -count=1 -timeout 20m ./...
+fi
+log "all tests passed"
