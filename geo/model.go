@@ -1,0 +1,117 @@
+package geo
+
+import "github.com/paulmach/orb"
+
+// Unit is an administrative unit of any level. Geom is nil for a unit known only by its code
+// (a division loaded from CSV before its boundary).
+type Unit struct {
+	Code       string
+	Name       string
+	Level      Level
+	ParentCode string // empty for a county
+	Geom       orb.MultiPolygon
+	Attrs      map[string]any
+	Version    int
+}
+
+// Layer names a kind of reference feature.
+type Layer string
+
+// The reference layers grids are drawn from.
+const (
+	Courtyard      Layer = "courtyard"       // 自然院落: wholly inside one grid
+	RelocationSite Layer = "relocation_site" // 易地搬迁安置点: wholly inside one grid
+	Valley         Layer = "valley"          // 沟域: may hold several grids
+	Road           Layer = "road"            // 道路: a line
+	Compound       Layer = "compound"        // 小区: urban, wholly inside one grid
+	Enterprise     Layer = "enterprise"      // 企事业单位: urban, wholly inside one grid
+)
+
+// Layers lists the reference layers.
+var Layers = []Layer{Courtyard, RelocationSite, Valley, Road, Compound, Enterprise}
+
+// Feature is a reference feature. Geom is a Polygon or MultiPolygon, or a LineString or
+// MultiLineString for roads.
+type Feature struct {
+	ID         string
+	Layer      Layer
+	Name       string
+	CountyCode string // may be empty on input: taken from the county that covers it
+	Geom       orb.Geometry
+	Attrs      map[string]any
+}
+
+// TenHH is a ten-household unit (十联户) under a grid.
+type TenHH struct {
+	Code     string // the grid's code plus three digits
+	GridCode string
+	Name     string
+}
+
+// Role is what a person answers for.
+type Role string
+
+// The roles, each answering for one level (unit_head for a ten-household unit).
+const (
+	CountySecretary  Role = "county_secretary"  // 政法委书记
+	TownDirector     Role = "town_director"     // 镇综治中心主任
+	VillageSecretary Role = "village_secretary" // 村党支部书记
+	GroupHead        Role = "group_head"        // 组长
+	GridHead         Role = "grid_head"         // 网格长 / 片长
+	GridWorker       Role = "grid_worker"       // 网格员
+	UnitHead         Role = "unit_head"         // 联户长
+)
+
+// RoleLevel is the level each role answers for; UnitHead answers for a ten-household unit
+// and maps to "".
+var RoleLevel = map[Role]Level{
+	CountySecretary:  County,
+	TownDirector:     Town,
+	VillageSecretary: Village,
+	GroupHead:        Group,
+	GridHead:         Grid,
+	GridWorker:       Grid,
+	UnitHead:         "",
+}
+
+// Responsibility is one role of one person for one unit (or ten-household unit).
+type Responsibility struct {
+	PersonID string
+	Name     string
+	Phone    string
+	Role     Role
+	UnitCode string // a unit's code, or a ten-household unit's code for UnitHead
+}
+
+// Household is a household (户) in a ten-household unit, at a point.
+type Household struct {
+	ID       string
+	UnitCode string // the ten-household unit
+	Address  string
+	Members  int
+	Point    orb.Point
+}
+
+// Person is someone answerable for a level, as shown in a chain.
+type Person struct {
+	Role  Role   `json:"role"`
+	Name  string `json:"name"`
+	Phone string `json:"phone"`
+}
+
+// Link is one level of a responsibility chain.
+type Link struct {
+	Level  Level    `json:"level"`
+	Code   string   `json:"code"`
+	Name   string   `json:"name"`
+	People []Person `json:"people"`
+}
+
+// Chain is the responsibility chain of a place, from the county down to the deepest unit
+// that covers it. Complete is false when no grid covers the place; Missing then names the
+// level that is missing (grid).
+type Chain struct {
+	Links    []Link `json:"chain"`
+	Complete bool   `json:"complete"`
+	Missing  string `json:"missing,omitempty"`
+}
