@@ -1,0 +1,91 @@
+package api_test
+
+import (
+	"context"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+
+	"github.com/gridmap/gridmap/api"
+	"github.com/gridmap/gridmap/geo/gen"
+	"github.com/gridmap/gridmap/postgis"
+	"github.com/gridmap/gridmap/postgis/pgtest"
+)
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	pgtest.Cleanup()
+	os.Exit(code)
+}
+
+var (
+	loadOnce sync.Once
+	loadErr  error
+)
+
+// sampleServer returns a real HTTP server over a test database holding the generated
+// 水城区, loaded through the same importer that `gridmap import dir` uses.
+func sampleServer(t *testing.T) (*postgis.DB, *httptest.Server) {
+	t.Helper()
+	db := pgtest.DB(t)
+	loadOnce.Do(func() { loadErr = loadSample(db, t.TempDir()) })
+	if loadErr != nil {
+		t.Fatalf("loading the sample county: %v", loadErr)
+	}
+	srv := httptest.NewServer(api.New(api.Deps{Resolver: db, Households: db, Ready: db.Ping}))
+	t.Cleanup(srv.Close)
+	return db, srv
+}
+
+func loadSample(db *postgis.DB, dir string) error {
+	f, err := os.Open("../data/sample/520204-county.geojson")
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	code, name, outline, err := gen.ReadOutline(f)
+	if err != nil {
+		return err
+	}
+	d, err := os.Open("../data/sample/520204-divisions.csv")
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	divs, err := gen.ReadDivisionsCSV(d)
+	if err != nil {
+		return err
+	}
+	county, err := gen.Generate(code, name, outline, divs, gen.Options{Seed: 7, Households: 20000})
+	if err != nil {
+		return err
+	}
+	if err := county.WriteDir(dir); err != nil {
+		return err
+	}
+	ctx := context.Background()
+	imports := []struct {
+		file string
+		run  func(ctx context.Context, file string, r *os.File) error
+	}{
+		{gen.UnitsFile, func(ctx context.Context, n string, r *os.File) error { _, err := db.ImportUnits(ctx, n, r, nil); return err }},
+		{gen.FeaturesFile, func(ctx context.Context, n string, r *os.File) error { _, err := db.ImportFeatures(ctx, n, r, nil); return err }},
+		{gen.TenHHFile, func(ctx context.Context, n string, r *os.File) error { _, err := db.ImportTenHH(ctx, n, r, nil); return err }},
+		{gen.PeopleFile, func(ctx context.Context, n string, r *os.File) error { _, err := db.ImportPeople(ctx, n, r, nil); return err }},
+		{gen.HouseholdsFile, func(ctx context.Context, n string, r *os.File) error { _, err := db.ImportHouseholds(ctx, n, r, nil); return err }},
+	}
+	for _, im := range imports {
+		f, err := os.Open(filepath.Join(dir, im.file))
+		if err != nil {
+			return err
+		}
+		err = im.run(ctx, im.file, f)
+		f.Close()
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -1,0 +1,91 @@
+package api
+
+import (
+	"math"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/go-chi/chi/v5"
+	"github.com/gridmap/gridmap/geo"
+)
+
+// resolveResponse is the answer of GET /v1/resolve.
+type resolveResponse struct {
+	Point    point  `json:"point"`
+	EdgeRule string `json:"edge_rule,omitempty"`
+	geo.Chain
+	Message string `json:"message,omitempty"`
+}
+
+type point struct {
+	Lon float64 `json:"lon"`
+	Lat float64 `json:"lat"`
+}
+
+// resolvePoint answers GET /v1/resolve?lon=..&lat=.. with the responsibility chain.
+func (s *Server) resolvePoint(w http.ResponseWriter, r *http.Request) {
+	lon, lat, err := parseLonLat(r)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	chain, err := s.deps.Resolver.Resolve(r.Context(), lon, lat)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	resp := resolveResponse{Point: point{lon, lat}, Chain: chain}
+	if !chain.Complete {
+		resp.Message = "no grid covers this point: the chain stops at the " +
+			string(chain.Links[len(chain.Links)-1].Level) + " and the grid level is missing"
+	}
+	writeJSON(w, http.StatusOK, resp)
+}
+
+// parseLonLat reads the lon and lat query parameters, naming the parameter that is missing,
+// not a number or out of range, and pointing out coordinates that look swapped.
+func parseLonLat(r *http.Request) (lon, lat float64, err error) {
+	q := r.URL.Query()
+	lon, err = parseCoord(q.Get("lon"), "lon", 180)
+	if err != nil {
+		return 0, 0, err
+	}
+	lat, err = parseCoord(q.Get("lat"), "lat", 90)
+	if err != nil {
+		if ge, ok := err.(*geo.Error); ok && math.Abs(lon) <= 90 && !strings.Contains(ge.Message, "missing") {
+			ge.Message += "; lon and lat look swapped (lon comes first: lon is east-west, about 73..136 in China)"
+		}
+		return 0, 0, err
+	}
+	return lon, lat, nil
+}
+
+func parseCoord(s, name string, limit float64) (float64, error) {
+	if s == "" {
+		return 0, geo.FieldError(name, "missing: give %s as a decimal number of degrees (WGS84)", name)
+	}
+	v, err := strconv.ParseFloat(s, 64)
+	if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
+		return 0, geo.FieldError(name, "%q is not a number of degrees", s)
+	}
+	if math.Abs(v) > limit {
+		return 0, geo.FieldError(name, "%v is out of range: %s must be between %v and %v", v, name, -limit, limit)
+	}
+	return v, nil
+}
+
+// householdChain answers GET /v1/households/{id}/chain.
+func (s *Server) householdChain(w http.ResponseWriter, r *http.Request) {
+	id := chi.URLParam(r, "id")
+	if strings.TrimSpace(id) == "" || len(id) > 200 {
+		s.writeError(w, r, geo.FieldError("id", "a household id is 1 to 200 characters"))
+		return
+	}
+	hc, err := s.deps.Households.HouseholdChain(r.Context(), id)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, hc)
+}

@@ -1,0 +1,84 @@
+// Package api is gridmap's HTTP layer: it parses requests, calls the domain's services and
+// writes JSON. It holds no SQL and no geometry logic.
+package api
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/go-chi/chi/v5"
+	"github.com/gridmap/gridmap/geo"
+)
+
+// Deps are the services the API calls.
+type Deps struct {
+	Resolver   geo.Resolver
+	Households geo.HouseholdFinder
+	// Ready reports whether the service can answer (the database is reachable).
+	Ready func(ctx context.Context) error
+	Log   *slog.Logger
+	// Timeout cuts off a request that runs longer (default 10 s).
+	Timeout time.Duration
+}
+
+// Server serves the HTTP API.
+type Server struct {
+	deps Deps
+	log  *slog.Logger
+	mux  *chi.Mux
+}
+
+// New returns the API's handler.
+func New(d Deps) *Server {
+	if d.Log == nil {
+		d.Log = slog.Default()
+	}
+	if d.Timeout == 0 {
+		d.Timeout = 10 * time.Second
+	}
+	s := &Server{deps: d, log: d.Log, mux: chi.NewRouter()}
+	s.mux.Use(s.recoverPanics, s.withTimeout)
+	s.mux.NotFound(func(w http.ResponseWriter, r *http.Request) {
+		s.writeError(w, r, geo.Errorf(geo.NotFound, "no such path: %s", r.URL.Path))
+	})
+	s.mux.MethodNotAllowed(func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(http.StatusMethodNotAllowed)
+		writeJSON(w, http.StatusMethodNotAllowed, errorBody{Error: errorDetail{
+			Status: http.StatusMethodNotAllowed, Code: "method_not_allowed",
+			Message: fmt.Sprintf("%s is not allowed on %s", r.Method, r.URL.Path)}})
+	})
+	s.mux.Get("/healthz", s.healthz)
+	s.mux.Get("/readyz", s.readyz)
+	s.mux.Get("/v1/resolve", s.resolvePoint)
+	s.mux.Get("/v1/households/{id}/chain", s.householdChain)
+	return s
+}
+
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.mux.ServeHTTP(w, r) }
+
+// recoverPanics turns a panic in a handler into a 500 in the shared error shape, so no
+// request can take the server down.
+func (s *Server) recoverPanics(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() {
+			if v := recover(); v != nil {
+				if v == http.ErrAbortHandler {
+					panic(v)
+				}
+				s.writeError(w, r, &geo.Error{Kind: geo.Internal, Message: "internal error", Err: fmt.Errorf("panic: %v", v)})
+			}
+		}()
+		next.ServeHTTP(w, r)
+	})
+}
+
+func (s *Server) withTimeout(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), s.deps.Timeout)
+		defer cancel()
+		next.ServeHTTP(w, r.WithContext(ctx))
+	})
+}

@@ -1,0 +1,182 @@
+package postgis
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"sort"
+	"strings"
+
+	"github.com/gridmap/gridmap/geo"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+)
+
+// Every import runs the same way: read the file and run geo's checks on all of it; then, in
+// one transaction, COPY the rows into a temporary staging table, run the checks that need
+// stored data as set-based queries over the staging table, and only when none found a
+// problem upsert from the staging table and commit. A file with any problem stores nothing
+// and returns a *geo.ImportError listing them all.
+
+// Progress is told how far a long import has come: stage is what it is doing ("loading",
+// "verifying", "storing"), done out of total rows (done is 0 when a stage reports only
+// its start). It may be nil.
+type Progress func(stage string, done, total int)
+
+func (p Progress) report(stage string, done, total int) {
+	if p != nil {
+		p(stage, done, total)
+	}
+}
+
+// ImportCounts is what an import did. Rows counts the features or CSV rows read; the other
+// three count what they describe (units, features, persons...), so that re-importing an
+// unchanged file reports everything Unchanged.
+type ImportCounts struct {
+	Rows      int
+	Inserted  int
+	Updated   int
+	Unchanged int
+}
+
+// copyEvery is how many rows pass between progress reports while loading.
+const copyEvery = 10_000
+
+// copyRows streams n rows built by row into table with COPY, the fastest way into
+// PostgreSQL, reporting progress as it goes.
+func copyRows(ctx context.Context, tx pgx.Tx, table string, cols []string, n int, row func(i int) []any, progress Progress) error {
+	i := 0
+	src := pgx.CopyFromFunc(func() ([]any, error) {
+		if i == n {
+			return nil, nil
+		}
+		vals := row(i)
+		i++
+		if i%copyEvery == 0 {
+			progress.report("loading", i, n)
+		}
+		return vals, nil
+	})
+	if _, err := tx.CopyFrom(ctx, pgx.Identifier{table}, cols, src); err != nil {
+		return err
+	}
+	progress.report("loading", n, n)
+	return nil
+}
+
+// inTx runs fn in one transaction and maps what fails to geo's error kinds.
+func (db *DB) inTx(ctx context.Context, fn func(tx pgx.Tx) error) error {
+	return dbError(pgx.BeginFunc(ctx, db.Pool, fn))
+}
+
+// collect runs a check query and turns each row it returns into a problem.
+func collect(ctx context.Context, tx pgx.Tx, sql string, toProblem func(pgx.CollectableRow) (geo.Problem, error), args ...any) ([]geo.Problem, error) {
+	rows, err := tx.Query(ctx, sql, args...)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, toProblem)
+}
+
+// refuse returns the ImportError for problems, sorted by position so the list reads like
+// the file, or nil when there are none.
+func refuse(file, item string, problems []geo.Problem) error {
+	if len(problems) == 0 {
+		return nil
+	}
+	sort.SliceStable(problems, func(i, j int) bool { return problems[i].Index < problems[j].Index })
+	return &geo.ImportError{File: file, Item: item, Problems: problems}
+}
+
+// readError wraps a failure to read an import file.
+func readError(file string, err error) error {
+	return &geo.Error{Kind: geo.Internal, Message: fmt.Sprintf("%s: %v", file, err), Err: err}
+}
+
+// invalidGeometrySQL finds the rows of a staging table whose geometry PostGIS finds
+// invalid, with the reason and where. %[1]s is the staging table, %[2]s its key column.
+const invalidGeometrySQL = `
+SELECT s.idx, s.%[2]s, d.reason, ST_X(d.location), ST_Y(d.location), ST_NumGeometries(s.geom)
+FROM %[1]s s
+CROSS JOIN LATERAL ST_IsValidDetail(s.geom) d
+WHERE s.geom IS NOT NULL AND NOT d.valid
+ORDER BY s.idx`
+
+// invalidGeometries returns a problem for every invalid geometry in a staging table, and
+// the idx of each so that later geometric checks, which GEOS cannot run on an invalid
+// geometry, can leave them out.
+func invalidGeometries(ctx context.Context, tx pgx.Tx, table, keyCol string) ([]geo.Problem, []int32, error) {
+	var bad []int32
+	ps, err := collect(ctx, tx, fmt.Sprintf(invalidGeometrySQL, table, keyCol), func(r pgx.CollectableRow) (geo.Problem, error) {
+		var idx int32
+		var key, reason string
+		var x, y *float64
+		var parts *int32
+		if err := r.Scan(&idx, &key, &reason, &x, &y, &parts); err != nil {
+			return geo.Problem{}, err
+		}
+		bad = append(bad, idx)
+		msg := describeReason(reason)
+		if x != nil && y != nil {
+			msg += fmt.Sprintf(" near %.6f,%.6f", *x, *y)
+		}
+		if reason == "Self-intersection" && parts != nil && *parts > 1 {
+			msg += " (or two polygons of the multipolygon overlap there)"
+		}
+		return geo.Problem{Index: int(idx), Key: key, Field: "geometry", Message: msg}, nil
+	})
+	return ps, bad, err
+}
+
+// describeReason rewords GEOS's validity reasons for people who draw boundaries.
+func describeReason(reason string) string {
+	switch strings.TrimSpace(reason) {
+	case "Self-intersection":
+		return "ring self-intersects"
+	case "Ring Self-intersection":
+		return "ring touches itself"
+	case "Too few points":
+		return "ring has too few distinct points"
+	case "Hole lies outside shell":
+		return "a hole lies outside its outer ring"
+	case "Holes are nested":
+		return "a hole lies inside another hole"
+	case "Interior is disconnected":
+		return "holes cut the polygon in pieces"
+	case "Nested shells":
+		return "a polygon of the multipolygon lies inside another"
+	case "Duplicate Rings":
+		return "a ring is repeated"
+	}
+	return "invalid geometry: " + strings.ToLower(reason)
+}
+
+// dbError maps a database failure to geo's kinds: a server that cannot be reached is
+// Unavailable, a violated constraint Invalid; errors that already carry a kind, and
+// cancellations, pass through.
+func dbError(err error) error {
+	if err == nil || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return err
+	}
+	var ge *geo.Error
+	var ie *geo.ImportError
+	if errors.As(err, &ie) || errors.As(err, &ge) {
+		return err
+	}
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) {
+		switch pe.Code[:2] {
+		case "08", "53", "57": // connection exception, insufficient resources, operator intervention
+			return &geo.Error{Kind: geo.Unavailable, Message: "database unavailable: " + pe.Message, Err: err}
+		}
+		return constraintError(err)
+	}
+	var ne net.Error
+	var ce *pgconn.ConnectError
+	if errors.As(err, &ne) || errors.As(err, &ce) || errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || pgconn.SafeToRetry(err) {
+		return &geo.Error{Kind: geo.Unavailable, Message: "database unavailable: " + err.Error(), Err: err}
+	}
+	return err
+}

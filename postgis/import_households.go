@@ -1,0 +1,202 @@
+package postgis
+
+import (
+	"context"
+	"fmt"
+	"io"
+
+	"github.com/gridmap/gridmap/geo"
+	"github.com/gridmap/gridmap/geo/importfile"
+	"github.com/jackc/pgx/v5"
+	"github.com/paulmach/orb/encoding/ewkb"
+)
+
+// ImportTenHH loads tenhh.csv from r (file names it in messages): ten-household units under
+// stored grids. It returns a *geo.ImportError (Invalid) listing every problem when the file
+// has any, storing nothing, and an Unavailable error when the database cannot be reached.
+func (db *DB) ImportTenHH(ctx context.Context, file string, r io.Reader, progress Progress) (ImportCounts, error) {
+	rows, err := importfile.ReadTenHH(r)
+	if err != nil {
+		return ImportCounts{}, readError(file, err)
+	}
+	counts := ImportCounts{Rows: len(rows.Items)}
+	problems := append(rows.Problems, geo.ValidateTenHH(rows.Items, rows.Index, rows.Item)...)
+	if err := refuse(file, rows.Item, problems); err != nil {
+		return counts, err
+	}
+	err = db.inTx(ctx, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, createTenHHStageSQL); err != nil {
+			return err
+		}
+		err := copyRows(ctx, tx, "import_tenhh", []string{"idx", "code", "grid_code", "name"}, len(rows.Items),
+			func(i int) []any {
+				t := rows.Items[i]
+				return []any{int32(rows.Index[i]), t.Code, t.GridCode, t.Name}
+			}, progress)
+		if err != nil {
+			return err
+		}
+		progress.report("verifying", 0, len(rows.Items))
+		problems, err := collect(ctx, tx, tenhhGridSQL, func(r pgx.CollectableRow) (geo.Problem, error) {
+			var idx int32
+			var code, grid string
+			var level *string
+			if err := r.Scan(&idx, &code, &grid, &level); err != nil {
+				return geo.Problem{}, err
+			}
+			msg := fmt.Sprintf("grid %s is not in the database", grid)
+			if level != nil {
+				msg = fmt.Sprintf("%s is a %s, not a grid", grid, *level)
+			}
+			return geo.Problem{Index: int(idx), Key: code, Field: "grid_code", Message: msg}, nil
+		})
+		if err != nil {
+			return err
+		}
+		if err := refuse(file, rows.Item, problems); err != nil {
+			return err
+		}
+		progress.report("storing", 0, len(rows.Items))
+		if err := tx.QueryRow(ctx, upsertTenHHSQL).Scan(&counts.Inserted, &counts.Updated); err != nil {
+			return err
+		}
+		counts.Unchanged = len(rows.Items) - counts.Inserted - counts.Updated
+		return nil
+	})
+	return counts, err
+}
+
+const createTenHHStageSQL = `
+CREATE TEMP TABLE import_tenhh (
+    idx       integer NOT NULL,
+    code      text NOT NULL,
+    grid_code text NOT NULL,
+    name      text NOT NULL
+) ON COMMIT DROP`
+
+// tenhhGridSQL finds ten-household units whose grid is not stored, or is not a grid.
+const tenhhGridSQL = `
+SELECT s.idx, s.code, s.grid_code, u.level
+FROM import_tenhh s
+LEFT JOIN units u ON u.code = s.grid_code
+WHERE u.level IS DISTINCT FROM 'grid'
+ORDER BY s.idx`
+
+const upsertTenHHSQL = `
+WITH up AS (
+    INSERT INTO tenhh_units AS t (code, grid_code, name)
+    SELECT code, grid_code, name FROM import_tenhh
+    ON CONFLICT (code) DO UPDATE SET grid_code = EXCLUDED.grid_code, name = EXCLUDED.name
+    WHERE (t.grid_code, t.name) IS DISTINCT FROM (EXCLUDED.grid_code, EXCLUDED.name)
+    RETURNING xmax = 0 AS inserted
+)
+SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted) FROM up`
+
+// ImportHouseholds loads households.csv from r (file names it in messages). Each household's
+// ten-household unit must be stored and its point must lie inside that unit's grid. It
+// returns a *geo.ImportError (Invalid) listing every problem when the file has any, storing
+// nothing, and an Unavailable error when the database cannot be reached.
+func (db *DB) ImportHouseholds(ctx context.Context, file string, r io.Reader, progress Progress) (ImportCounts, error) {
+	rows, err := importfile.ReadHouseholds(r)
+	if err != nil {
+		return ImportCounts{}, readError(file, err)
+	}
+	counts := ImportCounts{Rows: len(rows.Items)}
+	problems := append(rows.Problems, geo.ValidateHouseholds(rows.Items, rows.Index, rows.Item)...)
+	if err := refuse(file, rows.Item, problems); err != nil {
+		return counts, err
+	}
+	err = db.inTx(ctx, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, createHouseholdStageSQL); err != nil {
+			return err
+		}
+		// Points go as EWKB, PostGIS's binary input, straight into a geometry column.
+		err := copyRows(ctx, tx, "import_households",
+			[]string{"idx", "id", "unit_code", "address", "members", "geom"}, len(rows.Items),
+			func(i int) []any {
+				h := rows.Items[i]
+				return []any{int32(rows.Index[i]), h.ID, h.UnitCode, h.Address, int32(h.Members), ewkb.MustMarshal(h.Point, 4326)}
+			}, progress)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `ANALYZE import_households`); err != nil {
+			return err
+		}
+		progress.report("verifying", 0, len(rows.Items))
+		problems, err := collect(ctx, tx, householdPlaceSQL, householdProblem)
+		if err != nil {
+			return err
+		}
+		if err := refuse(file, rows.Item, problems); err != nil {
+			return err
+		}
+		progress.report("storing", 0, len(rows.Items))
+		if err := tx.QueryRow(ctx, upsertHouseholdsSQL).Scan(&counts.Inserted, &counts.Updated); err != nil {
+			return err
+		}
+		counts.Unchanged = len(rows.Items) - counts.Inserted - counts.Updated
+		return nil
+	})
+	return counts, err
+}
+
+const createHouseholdStageSQL = `
+CREATE TEMP TABLE import_households (
+    idx       integer NOT NULL,
+    id        text NOT NULL,
+    unit_code text NOT NULL,
+    address   text NOT NULL,
+    members   integer NOT NULL,
+    geom      geometry(Point, 4326) NOT NULL
+) ON COMMIT DROP`
+
+// householdPlaceSQL finds households whose ten-household unit is not stored, whose grid
+// has no boundary, or whose point lies outside that grid, with the distance to the grid in
+// metres. ST_Covers, not ST_Contains, so a point on the grid's edge counts as inside.
+const householdPlaceSQL = `
+SELECT s.idx, s.id, s.unit_code, ST_X(s.geom), ST_Y(s.geom), t.grid_code, g.geom IS NOT NULL,
+       CASE WHEN g.geom IS NOT NULL THEN ST_Distance(g.geom::geography, s.geom::geography) END
+FROM import_households s
+LEFT JOIN tenhh_units t ON t.code = s.unit_code
+LEFT JOIN units g ON g.code = t.grid_code
+WHERE t.code IS NULL OR g.geom IS NULL OR NOT ST_Covers(g.geom, s.geom)
+ORDER BY s.idx`
+
+func householdProblem(r pgx.CollectableRow) (geo.Problem, error) {
+	var idx int32
+	var id, unit string
+	var lon, lat float64
+	var grid *string
+	var hasBoundary bool
+	var dist *float64
+	if err := r.Scan(&idx, &id, &unit, &lon, &lat, &grid, &hasBoundary, &dist); err != nil {
+		return geo.Problem{}, err
+	}
+	p := geo.Problem{Index: int(idx), Key: id, Field: "unit_code"}
+	switch {
+	case grid == nil:
+		p.Message = fmt.Sprintf("ten-household unit %s is not in the database: load tenhh.csv first", unit)
+	case !hasBoundary:
+		p.Message = fmt.Sprintf("grid %s of unit %s has no boundary to place the household in", *grid, unit)
+	default:
+		p.Field = "lon,lat"
+		p.Message = fmt.Sprintf("point %.6f,%.6f lies outside grid %s of unit %s (%.0f m from it)", lon, lat, *grid, unit, *dist)
+	}
+	return p, nil
+}
+
+const upsertHouseholdsSQL = `
+WITH up AS (
+    INSERT INTO households AS h (id, unit_code, address, members, geom)
+    SELECT id, unit_code, address, members, geom FROM import_households
+    ORDER BY geom -- PostGIS sorts points along a space-filling curve: the GiST index fills faster
+    ON CONFLICT (id) DO UPDATE SET
+        unit_code = EXCLUDED.unit_code, address = EXCLUDED.address,
+        members = EXCLUDED.members, geom = EXCLUDED.geom
+    WHERE (h.unit_code, h.address, h.members, h.geom)
+          IS DISTINCT FROM
+          (EXCLUDED.unit_code, EXCLUDED.address, EXCLUDED.members, EXCLUDED.geom)
+    RETURNING xmax = 0 AS inserted
+)
+SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted) FROM up`

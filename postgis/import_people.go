@@ -1,0 +1,181 @@
+package postgis
+
+import (
+	"context"
+	"fmt"
+	"io"
+
+	"github.com/gridmap/gridmap/geo"
+	"github.com/gridmap/gridmap/geo/importfile"
+	"github.com/jackc/pgx/v5"
+)
+
+// ImportPeople loads people.csv from r (file names it in messages): people are upserted by
+// id, and the responsibilities of every person in the file are replaced by the file's rows.
+// Counts are of persons; one whose name, phone or set of roles changed counts as updated.
+// It returns a *geo.ImportError (Invalid) listing every problem when the file has any,
+// storing nothing, and an Unavailable error when the database cannot be reached.
+func (db *DB) ImportPeople(ctx context.Context, file string, r io.Reader, progress Progress) (ImportCounts, error) {
+	rows, err := importfile.ReadPeople(r)
+	if err != nil {
+		return ImportCounts{}, readError(file, err)
+	}
+	counts := ImportCounts{Rows: len(rows.Items)}
+	problems := append(rows.Problems, geo.ValidateResponsibilities(rows.Items, rows.Index, rows.Item)...)
+	if err := refuse(file, rows.Item, problems); err != nil {
+		return counts, err
+	}
+	err = db.inTx(ctx, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, createPeopleStageSQL); err != nil {
+			return err
+		}
+		err := copyRows(ctx, tx, "import_people",
+			[]string{"idx", "id", "name", "phone", "role", "unit_code", "want_level"}, len(rows.Items),
+			func(i int) []any {
+				p := rows.Items[i]
+				// The level each role answers for comes from geo, so SQL needs no copy of it.
+				return []any{int32(rows.Index[i]), p.PersonID, p.Name, p.Phone, string(p.Role), p.UnitCode, string(geo.RoleLevel[p.Role])}
+			}, progress)
+		if err != nil {
+			return err
+		}
+		progress.report("verifying", 0, len(rows.Items))
+		problems, err := collect(ctx, tx, peopleTargetSQL, peopleProblem)
+		if err != nil {
+			return err
+		}
+		if err := refuse(file, rows.Item, problems); err != nil {
+			return err
+		}
+		progress.report("storing", 0, len(rows.Items))
+		return storePeople(ctx, tx, &counts)
+	})
+	return counts, err
+}
+
+const createPeopleStageSQL = `
+CREATE TEMP TABLE import_people (
+    idx        integer NOT NULL,
+    id         text NOT NULL,
+    name       text NOT NULL,
+    phone      text NOT NULL,
+    role       text NOT NULL,
+    unit_code  text NOT NULL,
+    want_level text NOT NULL
+) ON COMMIT DROP`
+
+// peopleTargetSQL finds rows whose unit is not stored or is at a level the role does not
+// answer for: a unit_head needs a ten-household unit, every other role a unit of its level.
+const peopleTargetSQL = `
+SELECT s.idx, s.id, s.role, s.unit_code, s.want_level, u.level, t.code IS NOT NULL
+FROM import_people s
+LEFT JOIN units u ON u.code = s.unit_code
+LEFT JOIN tenhh_units t ON t.code = s.unit_code
+WHERE CASE WHEN s.role = 'unit_head' THEN t.code IS NULL
+           ELSE u.level IS DISTINCT FROM s.want_level END
+ORDER BY s.idx`
+
+func peopleProblem(r pgx.CollectableRow) (geo.Problem, error) {
+	var idx int32
+	var id, role, unit, want string
+	var level *string
+	var isTenHH bool
+	if err := r.Scan(&idx, &id, &role, &unit, &want, &level, &isTenHH); err != nil {
+		return geo.Problem{}, err
+	}
+	p := geo.Problem{Index: int(idx), Key: id, Field: "unit_code"}
+	switch {
+	case role == string(geo.UnitHead) && level != nil:
+		p.Message = fmt.Sprintf("%s is a %s, but a unit_head answers for a ten-household unit", unit, *level)
+	case role == string(geo.UnitHead):
+		p.Message = fmt.Sprintf("ten-household unit %s is not in the database", unit)
+	case isTenHH:
+		p.Message = fmt.Sprintf("%s is a ten-household unit, but a %s answers for a %s", unit, role, want)
+	case level == nil:
+		p.Message = fmt.Sprintf("unit %s is not in the database", unit)
+	default:
+		p.Message = fmt.Sprintf("%s is a %s, but a %s answers for a %s", unit, *level, role, want)
+	}
+	return p, nil
+}
+
+// peopleRolesChangedSQL lists stored persons of the file whose set of responsibilities
+// the file changes, compared as sorted "role:unit" lists.
+const peopleRolesChangedSQL = `
+WITH file AS (
+    SELECT id, array_agg(entry ORDER BY entry) AS roles
+    FROM (SELECT id, role || ':' || unit_code AS entry FROM import_people) e
+    GROUP BY id
+), stored AS (
+    SELECT person_id AS id, array_agg(entry ORDER BY entry) AS roles
+    FROM (SELECT person_id, role || ':' || coalesce(unit_code, tenhh_code) AS entry
+          FROM responsibilities
+          WHERE person_id IN (SELECT id FROM import_people)) e
+    GROUP BY person_id
+)
+SELECT f.id
+FROM file f
+JOIN people p ON p.id = f.id
+LEFT JOIN stored s ON s.id = f.id
+WHERE s.roles IS DISTINCT FROM f.roles`
+
+// upsertPeopleSQL inserts new persons and updates those whose name or phone changed; the
+// file's rows for one id agree on both (geo.ValidateResponsibilities checks).
+const upsertPeopleSQL = `
+INSERT INTO people AS p (id, name, phone)
+SELECT DISTINCT ON (id) id, name, phone FROM import_people ORDER BY id, idx
+ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, phone = EXCLUDED.phone
+WHERE (p.name, p.phone) IS DISTINCT FROM (EXCLUDED.name, EXCLUDED.phone)
+RETURNING id, xmax = 0`
+
+// replaceRolesSQL replaces the responsibilities of the file's persons with the file's.
+const replaceRolesSQL = `
+DELETE FROM responsibilities WHERE person_id IN (SELECT id FROM import_people);
+INSERT INTO responsibilities (person_id, role, unit_code, tenhh_code)
+SELECT id, role,
+       CASE WHEN role <> 'unit_head' THEN unit_code END,
+       CASE WHEN role = 'unit_head' THEN unit_code END
+FROM import_people`
+
+// storePeople upserts the persons, replaces their responsibilities and fills counts.
+func storePeople(ctx context.Context, tx pgx.Tx, counts *ImportCounts) error {
+	rows, err := tx.Query(ctx, peopleRolesChangedSQL)
+	if err != nil {
+		return err
+	}
+	rolesChanged, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		return err
+	}
+	updated := map[string]bool{}
+	for _, id := range rolesChanged {
+		updated[id] = true
+	}
+	rows, err = tx.Query(ctx, upsertPeopleSQL)
+	if err != nil {
+		return err
+	}
+	var id string
+	var inserted bool
+	_, err = pgx.ForEachRow(rows, []any{&id, &inserted}, func() error {
+		if inserted {
+			counts.Inserted++
+		} else {
+			updated[id] = true
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	if _, err := tx.Exec(ctx, replaceRolesSQL); err != nil {
+		return err
+	}
+	var persons int
+	if err := tx.QueryRow(ctx, `SELECT count(DISTINCT id) FROM import_people`).Scan(&persons); err != nil {
+		return err
+	}
+	counts.Updated = len(updated)
+	counts.Unchanged = persons - counts.Inserted - counts.Updated
+	return nil
+}

@@ -1,0 +1,274 @@
+package postgis
+
+import (
+	"context"
+	"fmt"
+	"io"
+
+	"github.com/gridmap/gridmap/geo"
+	"github.com/gridmap/gridmap/geo/importfile"
+	"github.com/jackc/pgx/v5"
+	"github.com/paulmach/orb/encoding/ewkb"
+)
+
+// outsideTolerance is how much of a unit, in square metres, may lie outside its parent
+// before the import refuses it: boundaries drawn along the parent's edge never match it to
+// the last digit, and a sliver of a few square metres is noise, not a mistake.
+const outsideTolerance = 50.0
+
+// ImportUnits loads units.geojson from r (file names it in messages): units of any level,
+// in any order, with boundaries. A unit that exists is replaced only when something in it
+// changed, so its history gains a version only then. It returns a *geo.ImportError
+// (Invalid) listing every problem when the file has any, storing nothing, and an
+// Unavailable error when the database cannot be reached.
+func (db *DB) ImportUnits(ctx context.Context, file string, r io.Reader, progress Progress) (ImportCounts, error) {
+	rows, err := importfile.ReadUnits(r)
+	if err != nil {
+		return ImportCounts{}, readError(file, err)
+	}
+	return db.importUnits(ctx, file, rows, false, progress)
+}
+
+// ImportDivisions loads divisions.csv from r: units known by code, name, level and parent
+// only. Loading a division that exists updates its name, level and parent but keeps its
+// boundary and attributes. Errors are as for ImportUnits.
+func (db *DB) ImportDivisions(ctx context.Context, file string, r io.Reader, progress Progress) (ImportCounts, error) {
+	rows, err := importfile.ReadDivisions(r)
+	if err != nil {
+		return ImportCounts{}, readError(file, err)
+	}
+	return db.importUnits(ctx, file, rows, true, progress)
+}
+
+func (db *DB) importUnits(ctx context.Context, file string, rows importfile.Rows[geo.Unit], divisions bool, progress Progress) (ImportCounts, error) {
+	counts := ImportCounts{Rows: len(rows.Items)}
+	problems := append(rows.Problems, geo.ValidateUnits(rows.Items, rows.Index, rows.Item)...)
+	if err := refuse(file, rows.Item, problems); err != nil {
+		return counts, err
+	}
+	err := db.inTx(ctx, func(tx pgx.Tx) error {
+		if err := stageUnits(ctx, tx, rows, progress); err != nil {
+			return err
+		}
+		progress.report("verifying", 0, len(rows.Items))
+		problems, err := checkUnits(ctx, tx, !divisions)
+		if err != nil {
+			return err
+		}
+		if err := refuse(file, rows.Item, problems); err != nil {
+			return err
+		}
+		progress.report("storing", 0, len(rows.Items))
+		upsert := upsertUnitsSQL
+		if divisions {
+			upsert = upsertDivisionsSQL
+		}
+		if err := tx.QueryRow(ctx, upsert).Scan(&counts.Inserted, &counts.Updated); err != nil {
+			return err
+		}
+		counts.Unchanged = len(rows.Items) - counts.Inserted - counts.Updated
+		return nil
+	})
+	return counts, err
+}
+
+const createUnitStageSQL = `
+CREATE TEMP TABLE import_units (
+    idx          integer NOT NULL,
+    code         text NOT NULL,
+    name         text NOT NULL,
+    level        text NOT NULL,
+    parent_code  text,
+    parent_level text,
+    geom         geometry,
+    attrs        jsonb NOT NULL
+) ON COMMIT DROP`
+
+// stageUnits copies the file's units into import_units. Geometry goes as EWKB, which is
+// PostGIS's binary input format, so COPY needs no per-row SQL function.
+func stageUnits(ctx context.Context, tx pgx.Tx, rows importfile.Rows[geo.Unit], progress Progress) error {
+	if _, err := tx.Exec(ctx, createUnitStageSQL); err != nil {
+		return err
+	}
+	var rowErr error
+	err := copyRows(ctx, tx, "import_units",
+		[]string{"idx", "code", "name", "level", "parent_code", "parent_level", "geom", "attrs"},
+		len(rows.Items), func(i int) []any {
+			u := rows.Items[i]
+			var parent, parentLevel, geom any // NULL unless set
+			if u.ParentCode != "" {
+				parent = u.ParentCode
+				parentLevel = string(geo.ParentLevel(u.Level, len(u.Code)))
+			}
+			if len(u.Geom) > 0 {
+				b, err := ewkb.Marshal(u.Geom, 4326) // CGCS2000 input is stored as WGS84 unchanged
+				if err != nil && rowErr == nil {
+					rowErr = fmt.Errorf("unit %s: %w", u.Code, err)
+				}
+				geom = b
+			}
+			attrs := u.Attrs
+			if attrs == nil {
+				attrs = map[string]any{}
+			}
+			return []any{int32(rows.Index[i]), u.Code, u.Name, string(u.Level), parent, parentLevel, geom, attrs}
+		}, progress)
+	if err == nil {
+		err = rowErr
+	}
+	if err != nil {
+		return err
+	}
+	_, err = tx.Exec(ctx, `ANALYZE import_units`)
+	return err
+}
+
+// unitParentSQL finds units whose parent is neither in the file nor in the database, or is
+// there at another level than the child's level and code length call for. A parent in the
+// file wins over the stored one, since the file replaces it.
+const unitParentSQL = `
+SELECT s.idx, s.code, s.parent_code, s.parent_level, coalesce(f.level, u.level)
+FROM import_units s
+LEFT JOIN import_units f ON f.code = s.parent_code
+LEFT JOIN units u ON u.code = s.parent_code
+WHERE s.parent_code IS NOT NULL
+  AND coalesce(f.level, u.level) IS DISTINCT FROM s.parent_level
+ORDER BY s.idx`
+
+// unitLevelChangeSQL finds stored units whose level the file changes while they have
+// stored children the file does not bring along: those children would point at a parent
+// level that no longer exists.
+const unitLevelChangeSQL = `
+SELECT s.idx, s.code, u.level, s.level, count(*)
+FROM import_units s
+JOIN units u ON u.code = s.code AND u.level <> s.level
+JOIN units c ON c.parent_code = u.code AND c.parent_level = u.level
+WHERE NOT EXISTS (SELECT 1 FROM import_units f WHERE f.code = c.code)
+GROUP BY s.idx, s.code, u.level, s.level
+ORDER BY s.idx`
+
+// unitOutsideSQL finds units that stick out of their parent (from the file, else stored)
+// by more than $2 square metres, measured on the spheroid, with a point in the largest
+// piece outside. $1 lists the units with invalid geometry, on which GEOS cannot compute.
+// ST_CoveredBy first: it is cheap and settles almost every unit without a difference.
+const unitOutsideSQL = `
+WITH pairs AS (
+    SELECT s.idx, s.code, s.parent_code, s.geom AS child, coalesce(f.geom, u.geom) AS parent
+    FROM import_units s
+    LEFT JOIN import_units f ON f.code = s.parent_code
+    LEFT JOIN units u ON u.code = s.parent_code AND f.code IS NULL
+    WHERE s.geom IS NOT NULL AND s.idx <> ALL($1) AND (f.idx IS NULL OR f.idx <> ALL($1))
+), outside AS (
+    SELECT idx, code, parent_code, ST_CollectionExtract(ST_Difference(child, parent), 3) AS diff
+    FROM pairs
+    WHERE parent IS NOT NULL AND NOT ST_CoveredBy(child, parent)
+), measured AS (
+    SELECT idx, code, parent_code, diff, ST_Area(diff::geography) AS area FROM outside
+)
+SELECT m.idx, m.code, m.parent_code, m.area, ST_X(p.pt), ST_Y(p.pt)
+FROM measured m
+CROSS JOIN LATERAL (
+    SELECT ST_PointOnSurface(d.geom) AS pt
+    FROM ST_Dump(m.diff) d
+    ORDER BY ST_Area(d.geom) DESC
+    LIMIT 1
+) p
+WHERE m.area > $2
+ORDER BY m.idx`
+
+// checkUnits runs the checks that need the database on import_units; withGeom adds the
+// geometric ones.
+func checkUnits(ctx context.Context, tx pgx.Tx, withGeom bool) ([]geo.Problem, error) {
+	problems, err := collect(ctx, tx, unitParentSQL, func(r pgx.CollectableRow) (geo.Problem, error) {
+		var idx int32
+		var code, parent, want string
+		var found *string
+		if err := r.Scan(&idx, &code, &parent, &want, &found); err != nil {
+			return geo.Problem{}, err
+		}
+		msg := fmt.Sprintf("parent %s is neither in the file nor in the database", parent)
+		if found != nil {
+			msg = fmt.Sprintf("parent %s is a %s, but a unit with code %s sits under a %s", parent, *found, code, want)
+		}
+		return geo.Problem{Index: int(idx), Key: code, Field: "parent_code", Message: msg}, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	more, err := collect(ctx, tx, unitLevelChangeSQL, func(r pgx.CollectableRow) (geo.Problem, error) {
+		var idx int32
+		var code, from, to string
+		var children int64
+		if err := r.Scan(&idx, &code, &from, &to, &children); err != nil {
+			return geo.Problem{}, err
+		}
+		return geo.Problem{Index: int(idx), Key: code, Field: "level", Message: fmt.Sprintf(
+			"changes the stored %s into a %s, but %d stored units under it are not in the file", from, to, children)}, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	problems = append(problems, more...)
+	if !withGeom {
+		return problems, nil
+	}
+	invalid, bad, err := invalidGeometries(ctx, tx, "import_units", "code")
+	if err != nil {
+		return nil, err
+	}
+	problems = append(problems, invalid...)
+	if bad == nil {
+		bad = []int32{} // ALL over an empty array is true; over NULL it is NULL
+	}
+	more, err = collect(ctx, tx, unitOutsideSQL, func(r pgx.CollectableRow) (geo.Problem, error) {
+		var idx int32
+		var code, parent string
+		var area, x, y float64
+		if err := r.Scan(&idx, &code, &parent, &area, &x, &y); err != nil {
+			return geo.Problem{}, err
+		}
+		size := fmt.Sprintf("%.0f m²", area)
+		if area >= 1e6 {
+			size = fmt.Sprintf("%.2f km²", area/1e6)
+		}
+		return geo.Problem{Index: int(idx), Key: code, Field: "geometry", Message: fmt.Sprintf(
+			"sticks out of its parent %s by %s (near %.6f,%.6f)", parent, size, x, y)}, nil
+	}, bad, outsideTolerance)
+	return append(problems, more...), err
+}
+
+// upsertUnitsSQL inserts new units and replaces changed ones. The WHERE leaves unchanged
+// rows alone, so the history trigger and the change log see only real changes. xmax = 0
+// marks a row the statement inserted rather than updated.
+const upsertUnitsSQL = `
+WITH up AS (
+    INSERT INTO units AS u (code, level, name, parent_code, parent_level, geom, attrs)
+    SELECT code, level, name, parent_code, parent_level, ST_Multi(geom), attrs
+    FROM import_units
+    ON CONFLICT (code) DO UPDATE SET
+        level = EXCLUDED.level, name = EXCLUDED.name,
+        parent_code = EXCLUDED.parent_code, parent_level = EXCLUDED.parent_level,
+        geom = EXCLUDED.geom, attrs = EXCLUDED.attrs
+    WHERE (u.level, u.name, u.parent_code, u.parent_level, u.geom, u.attrs)
+          IS DISTINCT FROM
+          (EXCLUDED.level, EXCLUDED.name, EXCLUDED.parent_code, EXCLUDED.parent_level, EXCLUDED.geom, EXCLUDED.attrs)
+    RETURNING xmax = 0 AS inserted
+)
+SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted) FROM up`
+
+// upsertDivisionsSQL is upsertUnitsSQL for rows without boundaries: it never touches the
+// geometry or attributes a stored unit already has.
+const upsertDivisionsSQL = `
+WITH up AS (
+    INSERT INTO units AS u (code, level, name, parent_code, parent_level)
+    SELECT code, level, name, parent_code, parent_level
+    FROM import_units
+    ON CONFLICT (code) DO UPDATE SET
+        level = EXCLUDED.level, name = EXCLUDED.name,
+        parent_code = EXCLUDED.parent_code, parent_level = EXCLUDED.parent_level
+    WHERE (u.level, u.name, u.parent_code, u.parent_level)
+          IS DISTINCT FROM
+          (EXCLUDED.level, EXCLUDED.name, EXCLUDED.parent_code, EXCLUDED.parent_level)
+    RETURNING xmax = 0 AS inserted
+)
+SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted) FROM up`

@@ -1,0 +1,103 @@
+package postgis
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"github.com/gridmap/gridmap/geo"
+	"github.com/jackc/pgx/v5"
+)
+
+// deepestCoveringGrid finds the grid that owns a point: of the grids whose boundary covers
+// it (more than one only on a shared edge or vertex), the one with the smallest code.
+const deepestCoveringGrid = `
+SELECT code FROM units
+WHERE level = 'grid' AND ST_Covers(geom, ST_SetSRID(ST_MakePoint($1, $2), 4326))
+ORDER BY code
+LIMIT 1`
+
+// deepestCoveringUnit is the fallback when no grid covers the point: the deepest unit of any
+// level that does, smallest code first among equals.
+const deepestCoveringUnit = `
+SELECT code FROM units
+WHERE geom IS NOT NULL AND ST_Covers(geom, ST_SetSRID(ST_MakePoint($1, $2), 4326))
+ORDER BY array_position(ARRAY['county', 'town', 'village', 'group', 'grid'], level) DESC, code
+LIMIT 1`
+
+// chainOf lists a unit and its ancestors from the county down, each with the people
+// answerable for it.
+const chainOf = `
+WITH RECURSIVE chain AS (
+    SELECT code, name, level, parent_code, 0 AS depth FROM units WHERE code = $1
+    UNION ALL
+    SELECT u.code, u.name, u.level, u.parent_code, c.depth + 1
+    FROM units u JOIN chain c ON u.code = c.parent_code
+)
+SELECT c.level, c.code, c.name,
+       coalesce(json_agg(json_build_object('role', r.role, 'name', p.name, 'phone', p.phone)
+                         ORDER BY r.role, p.name, p.id) FILTER (WHERE p.id IS NOT NULL), '[]')
+FROM chain c
+LEFT JOIN responsibilities r ON r.unit_code = c.code
+LEFT JOIN people p ON p.id = r.person_id
+GROUP BY c.level, c.code, c.name, c.depth
+ORDER BY c.depth DESC`
+
+// Resolve implements geo.Resolver with a PostGIS query per call (the baseline the in-memory
+// index is measured against).
+func (db *DB) Resolve(ctx context.Context, lon, lat float64) (geo.Chain, error) {
+	var code string
+	err := db.Pool.QueryRow(ctx, deepestCoveringGrid, lon, lat).Scan(&code)
+	if errors.Is(err, pgx.ErrNoRows) {
+		err = db.Pool.QueryRow(ctx, deepestCoveringUnit, lon, lat).Scan(&code)
+	}
+	if errors.Is(err, pgx.ErrNoRows) {
+		return geo.Chain{}, geo.Errorf(geo.NotFound, "no unit covers the point lon=%v lat=%v: it lies outside the data", lon, lat)
+	}
+	if err != nil {
+		return geo.Chain{}, unavailable(err)
+	}
+	return db.ChainOf(ctx, code)
+}
+
+// ChainOf returns the chain from the county down to the unit with the given code. It
+// returns a NotFound error for an unknown code.
+func (db *DB) ChainOf(ctx context.Context, code string) (geo.Chain, error) {
+	rows, err := db.Pool.Query(ctx, chainOf, code)
+	if err != nil {
+		return geo.Chain{}, unavailable(err)
+	}
+	links, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (geo.Link, error) {
+		var l geo.Link
+		var people []byte
+		if err := row.Scan(&l.Level, &l.Code, &l.Name, &people); err != nil {
+			return l, err
+		}
+		return l, json.Unmarshal(people, &l.People)
+	})
+	if err != nil {
+		return geo.Chain{}, unavailable(err)
+	}
+	if len(links) == 0 {
+		return geo.Chain{}, geo.Errorf(geo.NotFound, "no unit has code %q", code)
+	}
+	return completeChain(links), nil
+}
+
+// completeChain marks a chain that does not end in a grid as incomplete.
+func completeChain(links []geo.Link) geo.Chain {
+	c := geo.Chain{Links: links, Complete: links[len(links)-1].Level == geo.Grid}
+	if !c.Complete {
+		c.Missing = string(geo.Grid)
+	}
+	return c
+}
+
+// unavailable wraps a database failure; context cancellation passes through unchanged.
+func unavailable(err error) error {
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return err
+	}
+	return &geo.Error{Kind: geo.Unavailable, Message: fmt.Sprintf("database error: %v", err), Err: err}
+}
