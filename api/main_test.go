@@ -70,11 +70,26 @@ func loadSample(db *postgis.DB, dir string) error {
 		file string
 		run  func(ctx context.Context, file string, r *os.File) error
 	}{
-		{gen.UnitsFile, func(ctx context.Context, n string, r *os.File) error { _, err := db.ImportUnits(ctx, n, r, nil); return err }},
-		{gen.FeaturesFile, func(ctx context.Context, n string, r *os.File) error { _, err := db.ImportFeatures(ctx, n, r, nil); return err }},
-		{gen.TenHHFile, func(ctx context.Context, n string, r *os.File) error { _, err := db.ImportTenHH(ctx, n, r, nil); return err }},
-		{gen.PeopleFile, func(ctx context.Context, n string, r *os.File) error { _, err := db.ImportPeople(ctx, n, r, nil); return err }},
-		{gen.HouseholdsFile, func(ctx context.Context, n string, r *os.File) error { _, err := db.ImportHouseholds(ctx, n, r, nil); return err }},
+		{gen.UnitsFile, func(ctx context.Context, n string, r *os.File) error {
+			_, err := db.ImportUnits(ctx, n, r, nil)
+			return err
+		}},
+		{gen.FeaturesFile, func(ctx context.Context, n string, r *os.File) error {
+			_, err := db.ImportFeatures(ctx, n, r, nil)
+			return err
+		}},
+		{gen.TenHHFile, func(ctx context.Context, n string, r *os.File) error {
+			_, err := db.ImportTenHH(ctx, n, r, nil)
+			return err
+		}},
+		{gen.PeopleFile, func(ctx context.Context, n string, r *os.File) error {
+			_, err := db.ImportPeople(ctx, n, r, nil)
+			return err
+		}},
+		{gen.HouseholdsFile, func(ctx context.Context, n string, r *os.File) error {
+			_, err := db.ImportHouseholds(ctx, n, r, nil)
+			return err
+		}},
 	}
 	for _, im := range imports {
 		f, err := os.Open(filepath.Join(dir, im.file))
