@@ -12,8 +12,7 @@ import (
 
 // resolveResponse is the answer of GET /v1/resolve.
 type resolveResponse struct {
-	Point    point  `json:"point"`
-	EdgeRule string `json:"edge_rule,omitempty"`
+	Point point `json:"point"`
 	geo.Chain
 	Message string `json:"message,omitempty"`
 }

@@ -171,7 +171,7 @@ func TestResolveBadParameters(t *testing.T) {
 	_, srv := sampleServer(t)
 	cases := []struct {
 		name, query, field, says string
-		status               int
+		status                   int
 	}{
 		{"missing lon", "lat=26.5", "lon", "missing", 400},
 		{"missing lat", "lon=104.8", "lat", "missing", 400},
