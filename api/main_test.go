@@ -10,6 +10,7 @@ import (
 
 	"github.com/gridmap/gridmap/api"
 	"github.com/gridmap/gridmap/geo/gen"
+	"github.com/gridmap/gridmap/geo/index"
 	"github.com/gridmap/gridmap/postgis"
 	"github.com/gridmap/gridmap/postgis/pgtest"
 )
@@ -37,6 +38,25 @@ func sampleServer(t *testing.T) (*postgis.DB, *httptest.Server) {
 	srv := httptest.NewServer(api.New(api.Deps{Resolver: db, Households: db, Ready: db.Ping}))
 	t.Cleanup(srv.Close)
 	return db, srv
+}
+
+// bothResolvers returns servers over the sample that answer lookups with a PostGIS query per
+// request and from the in-memory index built from the same database: both must give the
+// same answers.
+func bothResolvers(t *testing.T) (*postgis.DB, map[string]*httptest.Server) {
+	t.Helper()
+	db, pg := sampleServer(t)
+	units, people, err := db.Snapshot(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ix, err := index.Build(units, people)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mem := httptest.NewServer(api.New(api.Deps{Resolver: ix, Households: db, Ready: db.Ping}))
+	t.Cleanup(mem.Close)
+	return db, map[string]*httptest.Server{"postgis": pg, "memory": mem}
 }
 
 func loadSample(db *postgis.DB, dir string) error {

@@ -67,7 +67,13 @@ func grid(c geo.Chain) string {
 }
 
 func TestResolveAgreesWithSTCoversOnRandomPoints(t *testing.T) {
-	db, srv := sampleServer(t)
+	db, servers := bothResolvers(t)
+	for name, srv := range servers {
+		t.Run(name, func(t *testing.T) { agreeOnRandomPoints(t, db, srv.URL) })
+	}
+}
+
+func agreeOnRandomPoints(t *testing.T, db *postgis.DB, url string) {
 	var minX, minY, maxX, maxY float64
 	db.Pool.QueryRow(context.Background(), `SELECT ST_XMin(geom), ST_YMin(geom), ST_XMax(geom), ST_YMax(geom)
 		FROM units WHERE code = '520204'`).Scan(&minX, &minY, &maxX, &maxY)
@@ -76,7 +82,7 @@ func TestResolveAgreesWithSTCoversOnRandomPoints(t *testing.T) {
 	for i := 0; i < 2000; i++ {
 		lon, lat := minX+rng.Float64()*(maxX-minX), minY+rng.Float64()*(maxY-minY)
 		want := coveringGrids(t, db, lon, lat)
-		status, b, raw := get(t, fmt.Sprintf("%s/v1/resolve?lon=%v&lat=%v", srv.URL, lon, lat))
+		status, b, raw := get(t, fmt.Sprintf("%s/v1/resolve?lon=%v&lat=%v", url, lon, lat))
 		var inCounty bool
 		db.Pool.QueryRow(context.Background(), `SELECT ST_Covers(geom, ST_SetSRID(ST_MakePoint($1, $2), 4326))
 			FROM units WHERE code = '520204'`, lon, lat).Scan(&inCounty)
@@ -127,7 +133,13 @@ func checkChainShape(t *testing.T, c geo.Chain) {
 // Every vertex of some grids is shared with neighbours: the answer must be the smallest
 // code among the grids that cover it (geo.EdgeRule), and the midpoints of edges likewise.
 func TestResolveSharedVerticesAndEdgesFollowTheEdgeRule(t *testing.T) {
-	db, srv := sampleServer(t)
+	db, servers := bothResolvers(t)
+	for name, srv := range servers {
+		t.Run(name, func(t *testing.T) { followEdgeRule(t, db, srv.URL) })
+	}
+}
+
+func followEdgeRule(t *testing.T, db *postgis.DB, url string) {
 	rows, err := db.Pool.Query(context.Background(), `
 		WITH some_grids AS (SELECT geom FROM units WHERE level = 'grid' ORDER BY code LIMIT 40 OFFSET 100),
 		pts AS (SELECT (ST_DumpPoints(geom)).geom AS p FROM some_grids)
@@ -156,7 +168,7 @@ func TestResolveSharedVerticesAndEdgesFollowTheEdgeRule(t *testing.T) {
 			if len(want) > 1 {
 				shared++
 			}
-			status, b, raw := get(t, fmt.Sprintf("%s/v1/resolve?lon=%v&lat=%v", srv.URL, q.x, q.y))
+			status, b, raw := get(t, fmt.Sprintf("%s/v1/resolve?lon=%v&lat=%v", url, q.x, q.y))
 			if status != http.StatusOK || grid(b.Chain) != want[0] {
 				t.Fatalf("(%v,%v) covered by %v: got %d %s", q.x, q.y, want, status, raw)
 			}

@@ -104,30 +104,29 @@ CROSS JOIN LATERAL ST_IsValidDetail(s.geom) d
 WHERE s.geom IS NOT NULL AND NOT d.valid
 ORDER BY s.idx`
 
-// invalidGeometries returns a problem for every invalid geometry in a staging table, and
-// the idx of each so that later geometric checks, which GEOS cannot run on an invalid
-// geometry, can leave them out.
-func invalidGeometries(ctx context.Context, tx pgx.Tx, table, keyCol string) ([]geo.Problem, []int32, error) {
-	var bad []int32
-	ps, err := collect(ctx, tx, fmt.Sprintf(invalidGeometrySQL, table, keyCol), func(r pgx.CollectableRow) (geo.Problem, error) {
-		var idx int32
-		var key, reason string
-		var x, y *float64
-		var parts *int32
-		if err := r.Scan(&idx, &key, &reason, &x, &y, &parts); err != nil {
-			return geo.Problem{}, err
-		}
-		bad = append(bad, idx)
-		msg := describeReason(reason)
-		if x != nil && y != nil {
-			msg += fmt.Sprintf(" near %.6f,%.6f", *x, *y)
-		}
-		if reason == "Self-intersection" && parts != nil && *parts > 1 {
-			msg += " (or two polygons of the multipolygon overlap there)"
-		}
-		return geo.Problem{Index: int(idx), Key: key, Field: "geometry", Message: msg}, nil
-	})
-	return ps, bad, err
+// invalidGeometryCheck finds every invalid geometry in a staging table, marking each
+// row so that later geometric checks, which GEOS cannot run on an invalid geometry, can
+// leave them out. keyCol is the table's key column.
+func invalidGeometryCheck(table, keyCol string) check {
+	return check{sql: fmt.Sprintf(invalidGeometrySQL, table, keyCol), problem: invalidGeometryProblem, marksInvalid: true}
+}
+
+func invalidGeometryProblem(r pgx.CollectableRow) (geo.Problem, error) {
+	var idx int32
+	var key, reason string
+	var x, y *float64
+	var parts *int32
+	if err := r.Scan(&idx, &key, &reason, &x, &y, &parts); err != nil {
+		return geo.Problem{}, err
+	}
+	msg := describeReason(reason)
+	if x != nil && y != nil {
+		msg += fmt.Sprintf(" near %.6f,%.6f", *x, *y)
+	}
+	if reason == "Self-intersection" && parts != nil && *parts > 1 {
+		msg += " (or two polygons of the multipolygon overlap there)"
+	}
+	return geo.Problem{Index: int(idx), Key: key, Field: "geometry", Message: msg}, nil
 }
 
 // describeReason rewords GEOS's validity reasons for people who draw boundaries.

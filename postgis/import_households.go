@@ -15,55 +15,18 @@ import (
 // stored grids. It returns a *geo.ImportError (Invalid) listing every problem when the file
 // has any, storing nothing, and an Unavailable error when the database cannot be reached.
 func (db *DB) ImportTenHH(ctx context.Context, file string, r io.Reader, progress Progress) (ImportCounts, error) {
-	rows, err := importfile.ReadTenHH(r)
-	if err != nil {
-		return ImportCounts{}, readError(file, err)
-	}
-	counts := ImportCounts{Rows: len(rows.Items)}
-	problems := append(rows.Problems, geo.ValidateTenHH(rows.Items, rows.Index, rows.Item)...)
-	if err := refuse(file, rows.Item, problems); err != nil {
-		return counts, err
-	}
-	err = db.inTx(ctx, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, createTenHHStageSQL); err != nil {
-			return err
-		}
-		err := copyRows(ctx, tx, "import_tenhh", []string{"idx", "code", "grid_code", "name"}, len(rows.Items),
-			func(i int) []any {
-				t := rows.Items[i]
-				return []any{int32(rows.Index[i]), t.Code, t.GridCode, t.Name}
-			}, progress)
-		if err != nil {
-			return err
-		}
-		progress.report("verifying", 0, len(rows.Items))
-		problems, err := collect(ctx, tx, tenhhGridSQL, func(r pgx.CollectableRow) (geo.Problem, error) {
-			var idx int32
-			var code, grid string
-			var level *string
-			if err := r.Scan(&idx, &code, &grid, &level); err != nil {
-				return geo.Problem{}, err
-			}
-			msg := fmt.Sprintf("grid %s is not in the database", grid)
-			if level != nil {
-				msg = fmt.Sprintf("%s is a %s, not a grid", grid, *level)
-			}
-			return geo.Problem{Index: int(idx), Key: code, Field: "grid_code", Message: msg}, nil
-		})
-		if err != nil {
-			return err
-		}
-		if err := refuse(file, rows.Item, problems); err != nil {
-			return err
-		}
-		progress.report("storing", 0, len(rows.Items))
-		if err := tx.QueryRow(ctx, upsertTenHHSQL).Scan(&counts.Inserted, &counts.Updated); err != nil {
-			return err
-		}
-		counts.Unchanged = len(rows.Items) - counts.Inserted - counts.Updated
-		return nil
-	})
-	return counts, err
+	return pipeline[geo.TenHH]{
+		read:     importfile.ReadTenHH,
+		validate: geo.ValidateTenHH,
+		stageSQL: createTenHHStageSQL,
+		table:    "import_tenhh",
+		cols:     []string{"idx", "code", "grid_code", "name"},
+		row: func(t geo.TenHH) ([]any, error) {
+			return []any{t.Code, t.GridCode, t.Name}, nil
+		},
+		checks:    []check{{sql: tenhhGridSQL, problem: tenhhGridProblem}},
+		upsertSQL: upsertTenHHSQL,
+	}.run(ctx, db, file, r, progress)
 }
 
 const createTenHHStageSQL = `
@@ -82,63 +45,45 @@ LEFT JOIN units u ON u.code = s.grid_code
 WHERE u.level IS DISTINCT FROM 'grid'
 ORDER BY s.idx`
 
+func tenhhGridProblem(r pgx.CollectableRow) (geo.Problem, error) {
+	var idx int32
+	var code, grid string
+	var level *string
+	if err := r.Scan(&idx, &code, &grid, &level); err != nil {
+		return geo.Problem{}, err
+	}
+	msg := fmt.Sprintf("grid %s is not in the database", grid)
+	if level != nil {
+		msg = fmt.Sprintf("%s is a %s, not a grid", grid, *level)
+	}
+	return geo.Problem{Index: int(idx), Key: code, Field: "grid_code", Message: msg}, nil
+}
+
 const upsertTenHHSQL = `
-WITH up AS (
     INSERT INTO tenhh_units AS t (code, grid_code, name)
     SELECT code, grid_code, name FROM import_tenhh
     ON CONFLICT (code) DO UPDATE SET grid_code = EXCLUDED.grid_code, name = EXCLUDED.name
-    WHERE (t.grid_code, t.name) IS DISTINCT FROM (EXCLUDED.grid_code, EXCLUDED.name)
-    RETURNING xmax = 0 AS inserted
-)
-SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted) FROM up`
+    WHERE (t.grid_code, t.name) IS DISTINCT FROM (EXCLUDED.grid_code, EXCLUDED.name)`
 
 // ImportHouseholds loads households.csv from r (file names it in messages). Each household's
 // ten-household unit must be stored and its point must lie inside that unit's grid. It
 // returns a *geo.ImportError (Invalid) listing every problem when the file has any, storing
 // nothing, and an Unavailable error when the database cannot be reached.
 func (db *DB) ImportHouseholds(ctx context.Context, file string, r io.Reader, progress Progress) (ImportCounts, error) {
-	rows, err := importfile.ReadHouseholds(r)
-	if err != nil {
-		return ImportCounts{}, readError(file, err)
-	}
-	counts := ImportCounts{Rows: len(rows.Items)}
-	problems := append(rows.Problems, geo.ValidateHouseholds(rows.Items, rows.Index, rows.Item)...)
-	if err := refuse(file, rows.Item, problems); err != nil {
-		return counts, err
-	}
-	err = db.inTx(ctx, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, createHouseholdStageSQL); err != nil {
-			return err
-		}
+	return pipeline[geo.Household]{
+		read:     importfile.ReadHouseholds,
+		validate: geo.ValidateHouseholds,
+		stageSQL: createHouseholdStageSQL,
+		table:    "import_households",
+		cols:     []string{"idx", "id", "unit_code", "address", "members", "geom"},
 		// Points go as EWKB, PostGIS's binary input, straight into a geometry column.
-		err := copyRows(ctx, tx, "import_households",
-			[]string{"idx", "id", "unit_code", "address", "members", "geom"}, len(rows.Items),
-			func(i int) []any {
-				h := rows.Items[i]
-				return []any{int32(rows.Index[i]), h.ID, h.UnitCode, h.Address, int32(h.Members), ewkb.MustMarshal(h.Point, 4326)}
-			}, progress)
-		if err != nil {
-			return err
-		}
-		if _, err := tx.Exec(ctx, `ANALYZE import_households`); err != nil {
-			return err
-		}
-		progress.report("verifying", 0, len(rows.Items))
-		problems, err := collect(ctx, tx, householdPlaceSQL, householdProblem)
-		if err != nil {
-			return err
-		}
-		if err := refuse(file, rows.Item, problems); err != nil {
-			return err
-		}
-		progress.report("storing", 0, len(rows.Items))
-		if err := tx.QueryRow(ctx, upsertHouseholdsSQL).Scan(&counts.Inserted, &counts.Updated); err != nil {
-			return err
-		}
-		counts.Unchanged = len(rows.Items) - counts.Inserted - counts.Updated
-		return nil
-	})
-	return counts, err
+		row: func(h geo.Household) ([]any, error) {
+			return []any{h.ID, h.UnitCode, h.Address, int32(h.Members), ewkb.MustMarshal(h.Point, 4326)}, nil
+		},
+		analyze:   true,
+		checks:    []check{{sql: householdPlaceSQL, problem: householdProblem}},
+		upsertSQL: upsertHouseholdsSQL,
+	}.run(ctx, db, file, r, progress)
 }
 
 const createHouseholdStageSQL = `
@@ -187,7 +132,6 @@ func householdProblem(r pgx.CollectableRow) (geo.Problem, error) {
 }
 
 const upsertHouseholdsSQL = `
-WITH up AS (
     INSERT INTO households AS h (id, unit_code, address, members, geom)
     SELECT id, unit_code, address, members, geom FROM import_households
     ORDER BY geom -- PostGIS sorts points along a space-filling curve: the GiST index fills faster
@@ -196,7 +140,4 @@ WITH up AS (
         members = EXCLUDED.members, geom = EXCLUDED.geom
     WHERE (h.unit_code, h.address, h.members, h.geom)
           IS DISTINCT FROM
-          (EXCLUDED.unit_code, EXCLUDED.address, EXCLUDED.members, EXCLUDED.geom)
-    RETURNING xmax = 0 AS inserted
-)
-SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted) FROM up`
+          (EXCLUDED.unit_code, EXCLUDED.address, EXCLUDED.members, EXCLUDED.geom)`

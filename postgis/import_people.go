@@ -16,41 +16,19 @@ import (
 // It returns a *geo.ImportError (Invalid) listing every problem when the file has any,
 // storing nothing, and an Unavailable error when the database cannot be reached.
 func (db *DB) ImportPeople(ctx context.Context, file string, r io.Reader, progress Progress) (ImportCounts, error) {
-	rows, err := importfile.ReadPeople(r)
-	if err != nil {
-		return ImportCounts{}, readError(file, err)
-	}
-	counts := ImportCounts{Rows: len(rows.Items)}
-	problems := append(rows.Problems, geo.ValidateResponsibilities(rows.Items, rows.Index, rows.Item)...)
-	if err := refuse(file, rows.Item, problems); err != nil {
-		return counts, err
-	}
-	err = db.inTx(ctx, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, createPeopleStageSQL); err != nil {
-			return err
-		}
-		err := copyRows(ctx, tx, "import_people",
-			[]string{"idx", "id", "name", "phone", "role", "unit_code", "want_level"}, len(rows.Items),
-			func(i int) []any {
-				p := rows.Items[i]
-				// The level each role answers for comes from geo, so SQL needs no copy of it.
-				return []any{int32(rows.Index[i]), p.PersonID, p.Name, p.Phone, string(p.Role), p.UnitCode, string(geo.RoleLevel[p.Role])}
-			}, progress)
-		if err != nil {
-			return err
-		}
-		progress.report("verifying", 0, len(rows.Items))
-		problems, err := collect(ctx, tx, peopleTargetSQL, peopleProblem)
-		if err != nil {
-			return err
-		}
-		if err := refuse(file, rows.Item, problems); err != nil {
-			return err
-		}
-		progress.report("storing", 0, len(rows.Items))
-		return storePeople(ctx, tx, &counts)
-	})
-	return counts, err
+	return pipeline[geo.Responsibility]{
+		read:     importfile.ReadPeople,
+		validate: geo.ValidateResponsibilities,
+		stageSQL: createPeopleStageSQL,
+		table:    "import_people",
+		cols:     []string{"idx", "id", "name", "phone", "role", "unit_code", "want_level"},
+		row: func(p geo.Responsibility) ([]any, error) {
+			// The level each role answers for comes from geo, so SQL needs no copy of it.
+			return []any{p.PersonID, p.Name, p.Phone, string(p.Role), p.UnitCode, string(geo.RoleLevel[p.Role])}, nil
+		},
+		checks: []check{{sql: peopleTargetSQL, problem: peopleProblem}},
+		store:  storePeople,
+	}.run(ctx, db, file, r, progress)
 }
 
 const createPeopleStageSQL = `

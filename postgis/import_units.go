@@ -22,54 +22,40 @@ const outsideTolerance = 50.0
 // (Invalid) listing every problem when the file has any, storing nothing, and an
 // Unavailable error when the database cannot be reached.
 func (db *DB) ImportUnits(ctx context.Context, file string, r io.Reader, progress Progress) (ImportCounts, error) {
-	rows, err := importfile.ReadUnits(r)
-	if err != nil {
-		return ImportCounts{}, readError(file, err)
-	}
-	return db.importUnits(ctx, file, rows, false, progress)
+	return unitPipeline(importfile.ReadUnits, false).run(ctx, db, file, r, progress)
 }
 
 // ImportDivisions loads divisions.csv from r: units known by code, name, level and parent
 // only. Loading a division that exists updates its name, level and parent but keeps its
 // boundary and attributes. Errors are as for ImportUnits.
 func (db *DB) ImportDivisions(ctx context.Context, file string, r io.Reader, progress Progress) (ImportCounts, error) {
-	rows, err := importfile.ReadDivisions(r)
-	if err != nil {
-		return ImportCounts{}, readError(file, err)
-	}
-	return db.importUnits(ctx, file, rows, true, progress)
+	return unitPipeline(importfile.ReadDivisions, true).run(ctx, db, file, r, progress)
 }
 
-func (db *DB) importUnits(ctx context.Context, file string, rows importfile.Rows[geo.Unit], divisions bool, progress Progress) (ImportCounts, error) {
-	counts := ImportCounts{Rows: len(rows.Items)}
-	problems := append(rows.Problems, geo.ValidateUnits(rows.Items, rows.Index, rows.Item)...)
-	if err := refuse(file, rows.Item, problems); err != nil {
-		return counts, err
+// unitPipeline imports units read by read; divisions keeps the stored boundaries and
+// attributes and skips the geometric checks.
+func unitPipeline(read func(io.Reader) (importfile.Rows[geo.Unit], error), divisions bool) pipeline[geo.Unit] {
+	p := pipeline[geo.Unit]{
+		read:     read,
+		validate: geo.ValidateUnits,
+		stageSQL: createUnitStageSQL,
+		table:    "import_units",
+		cols:     []string{"idx", "code", "name", "level", "parent_code", "parent_level", "geom", "attrs"},
+		row:      unitRow,
+		analyze:  true,
+		checks: []check{
+			{sql: unitParentSQL, problem: unitParentProblem},
+			{sql: unitLevelChangeSQL, problem: unitLevelChangeProblem},
+		},
+		upsertSQL: upsertUnitsSQL,
 	}
-	err := db.inTx(ctx, func(tx pgx.Tx) error {
-		if err := stageUnits(ctx, tx, rows, progress); err != nil {
-			return err
-		}
-		progress.report("verifying", 0, len(rows.Items))
-		problems, err := checkUnits(ctx, tx, !divisions)
-		if err != nil {
-			return err
-		}
-		if err := refuse(file, rows.Item, problems); err != nil {
-			return err
-		}
-		progress.report("storing", 0, len(rows.Items))
-		upsert := upsertUnitsSQL
-		if divisions {
-			upsert = upsertDivisionsSQL
-		}
-		if err := tx.QueryRow(ctx, upsert).Scan(&counts.Inserted, &counts.Updated); err != nil {
-			return err
-		}
-		counts.Unchanged = len(rows.Items) - counts.Inserted - counts.Updated
-		return nil
-	})
-	return counts, err
+	if divisions {
+		p.upsertSQL = upsertDivisionsSQL
+	} else {
+		p.checks = append(p.checks, invalidGeometryCheck("import_units", "code"),
+			check{sql: unitOutsideSQL, problem: unitOutsideProblem, args: []any{invalidIdx, outsideTolerance}})
+	}
+	return p
 }
 
 const createUnitStageSQL = `
@@ -84,43 +70,27 @@ CREATE TEMP TABLE import_units (
     attrs        jsonb NOT NULL
 ) ON COMMIT DROP`
 
-// stageUnits copies the file's units into import_units. Geometry goes as EWKB, which is
-// PostGIS's binary input format, so COPY needs no per-row SQL function.
-func stageUnits(ctx context.Context, tx pgx.Tx, rows importfile.Rows[geo.Unit], progress Progress) error {
-	if _, err := tx.Exec(ctx, createUnitStageSQL); err != nil {
-		return err
+// unitRow is a unit's row of import_units. Geometry goes as EWKB, which is PostGIS's binary
+// input format, so COPY needs no per-row SQL function.
+func unitRow(u geo.Unit) ([]any, error) {
+	var parent, parentLevel, geom any // NULL unless set
+	var err error
+	if u.ParentCode != "" {
+		parent = u.ParentCode
+		parentLevel = string(geo.ParentLevel(u.Level, len(u.Code)))
 	}
-	var rowErr error
-	err := copyRows(ctx, tx, "import_units",
-		[]string{"idx", "code", "name", "level", "parent_code", "parent_level", "geom", "attrs"},
-		len(rows.Items), func(i int) []any {
-			u := rows.Items[i]
-			var parent, parentLevel, geom any // NULL unless set
-			if u.ParentCode != "" {
-				parent = u.ParentCode
-				parentLevel = string(geo.ParentLevel(u.Level, len(u.Code)))
-			}
-			if len(u.Geom) > 0 {
-				b, err := ewkb.Marshal(u.Geom, 4326) // CGCS2000 input is stored as WGS84 unchanged
-				if err != nil && rowErr == nil {
-					rowErr = fmt.Errorf("unit %s: %w", u.Code, err)
-				}
-				geom = b
-			}
-			attrs := u.Attrs
-			if attrs == nil {
-				attrs = map[string]any{}
-			}
-			return []any{int32(rows.Index[i]), u.Code, u.Name, string(u.Level), parent, parentLevel, geom, attrs}
-		}, progress)
-	if err == nil {
-		err = rowErr
+	if len(u.Geom) > 0 {
+		b, merr := ewkb.Marshal(u.Geom, 4326) // CGCS2000 input is stored as WGS84 unchanged
+		if merr != nil {
+			err = fmt.Errorf("unit %s: %w", u.Code, merr)
+		}
+		geom = b
 	}
-	if err != nil {
-		return err
+	attrs := u.Attrs
+	if attrs == nil {
+		attrs = map[string]any{}
 	}
-	_, err = tx.Exec(ctx, `ANALYZE import_units`)
-	return err
+	return []any{u.Code, u.Name, string(u.Level), parent, parentLevel, geom, attrs}, err
 }
 
 // unitParentSQL finds units whose parent is neither in the file nor in the database, or is
@@ -176,72 +146,49 @@ CROSS JOIN LATERAL (
 WHERE m.area > $2
 ORDER BY m.idx`
 
-// checkUnits runs the checks that need the database on import_units; withGeom adds the
-// geometric ones.
-func checkUnits(ctx context.Context, tx pgx.Tx, withGeom bool) ([]geo.Problem, error) {
-	problems, err := collect(ctx, tx, unitParentSQL, func(r pgx.CollectableRow) (geo.Problem, error) {
-		var idx int32
-		var code, parent, want string
-		var found *string
-		if err := r.Scan(&idx, &code, &parent, &want, &found); err != nil {
-			return geo.Problem{}, err
-		}
-		msg := fmt.Sprintf("parent %s is neither in the file nor in the database", parent)
-		if found != nil {
-			msg = fmt.Sprintf("parent %s is a %s, but a unit with code %s sits under a %s", parent, *found, code, want)
-		}
-		return geo.Problem{Index: int(idx), Key: code, Field: "parent_code", Message: msg}, nil
-	})
-	if err != nil {
-		return nil, err
+func unitParentProblem(r pgx.CollectableRow) (geo.Problem, error) {
+	var idx int32
+	var code, parent, want string
+	var found *string
+	if err := r.Scan(&idx, &code, &parent, &want, &found); err != nil {
+		return geo.Problem{}, err
 	}
-	more, err := collect(ctx, tx, unitLevelChangeSQL, func(r pgx.CollectableRow) (geo.Problem, error) {
-		var idx int32
-		var code, from, to string
-		var children int64
-		if err := r.Scan(&idx, &code, &from, &to, &children); err != nil {
-			return geo.Problem{}, err
-		}
-		return geo.Problem{Index: int(idx), Key: code, Field: "level", Message: fmt.Sprintf(
-			"changes the stored %s into a %s, but %d stored units under it are not in the file", from, to, children)}, nil
-	})
-	if err != nil {
-		return nil, err
+	msg := fmt.Sprintf("parent %s is neither in the file nor in the database", parent)
+	if found != nil {
+		msg = fmt.Sprintf("parent %s is a %s, but a unit with code %s sits under a %s", parent, *found, code, want)
 	}
-	problems = append(problems, more...)
-	if !withGeom {
-		return problems, nil
+	return geo.Problem{Index: int(idx), Key: code, Field: "parent_code", Message: msg}, nil
+}
+
+func unitLevelChangeProblem(r pgx.CollectableRow) (geo.Problem, error) {
+	var idx int32
+	var code, from, to string
+	var children int64
+	if err := r.Scan(&idx, &code, &from, &to, &children); err != nil {
+		return geo.Problem{}, err
 	}
-	invalid, bad, err := invalidGeometries(ctx, tx, "import_units", "code")
-	if err != nil {
-		return nil, err
+	return geo.Problem{Index: int(idx), Key: code, Field: "level", Message: fmt.Sprintf(
+		"changes the stored %s into a %s, but %d stored units under it are not in the file", from, to, children)}, nil
+}
+
+func unitOutsideProblem(r pgx.CollectableRow) (geo.Problem, error) {
+	var idx int32
+	var code, parent string
+	var area, x, y float64
+	if err := r.Scan(&idx, &code, &parent, &area, &x, &y); err != nil {
+		return geo.Problem{}, err
 	}
-	problems = append(problems, invalid...)
-	if bad == nil {
-		bad = []int32{} // ALL over an empty array is true; over NULL it is NULL
+	size := fmt.Sprintf("%.0f m²", area)
+	if area >= 1e6 {
+		size = fmt.Sprintf("%.2f km²", area/1e6)
 	}
-	more, err = collect(ctx, tx, unitOutsideSQL, func(r pgx.CollectableRow) (geo.Problem, error) {
-		var idx int32
-		var code, parent string
-		var area, x, y float64
-		if err := r.Scan(&idx, &code, &parent, &area, &x, &y); err != nil {
-			return geo.Problem{}, err
-		}
-		size := fmt.Sprintf("%.0f m²", area)
-		if area >= 1e6 {
-			size = fmt.Sprintf("%.2f km²", area/1e6)
-		}
-		return geo.Problem{Index: int(idx), Key: code, Field: "geometry", Message: fmt.Sprintf(
-			"sticks out of its parent %s by %s (near %.6f,%.6f)", parent, size, x, y)}, nil
-	}, bad, outsideTolerance)
-	return append(problems, more...), err
+	return geo.Problem{Index: int(idx), Key: code, Field: "geometry", Message: fmt.Sprintf(
+		"sticks out of its parent %s by %s (near %.6f,%.6f)", parent, size, x, y)}, nil
 }
 
 // upsertUnitsSQL inserts new units and replaces changed ones. The WHERE leaves unchanged
-// rows alone, so the history trigger and the change log see only real changes. xmax = 0
-// marks a row the statement inserted rather than updated.
+// rows alone, so the history trigger and the change log see only real changes.
 const upsertUnitsSQL = `
-WITH up AS (
     INSERT INTO units AS u (code, level, name, parent_code, parent_level, geom, attrs)
     SELECT code, level, name, parent_code, parent_level, ST_Multi(geom), attrs
     FROM import_units
@@ -251,15 +198,11 @@ WITH up AS (
         geom = EXCLUDED.geom, attrs = EXCLUDED.attrs
     WHERE (u.level, u.name, u.parent_code, u.parent_level, u.geom, u.attrs)
           IS DISTINCT FROM
-          (EXCLUDED.level, EXCLUDED.name, EXCLUDED.parent_code, EXCLUDED.parent_level, EXCLUDED.geom, EXCLUDED.attrs)
-    RETURNING xmax = 0 AS inserted
-)
-SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted) FROM up`
+          (EXCLUDED.level, EXCLUDED.name, EXCLUDED.parent_code, EXCLUDED.parent_level, EXCLUDED.geom, EXCLUDED.attrs)`
 
 // upsertDivisionsSQL is upsertUnitsSQL for rows without boundaries: it never touches the
 // geometry or attributes a stored unit already has.
 const upsertDivisionsSQL = `
-WITH up AS (
     INSERT INTO units AS u (code, level, name, parent_code, parent_level)
     SELECT code, level, name, parent_code, parent_level
     FROM import_units
@@ -268,7 +211,4 @@ WITH up AS (
         parent_code = EXCLUDED.parent_code, parent_level = EXCLUDED.parent_level
     WHERE (u.level, u.name, u.parent_code, u.parent_level)
           IS DISTINCT FROM
-          (EXCLUDED.level, EXCLUDED.name, EXCLUDED.parent_code, EXCLUDED.parent_level)
-    RETURNING xmax = 0 AS inserted
-)
-SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted) FROM up`
+          (EXCLUDED.level, EXCLUDED.name, EXCLUDED.parent_code, EXCLUDED.parent_level)`

@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/gridmap/gridmap/api"
+	"github.com/gridmap/gridmap/geo"
+	"github.com/gridmap/gridmap/geo/index"
 )
 
 func init() {
@@ -19,6 +21,7 @@ func runServe(ctx context.Context, args []string) error {
 	fs := newFlags("serve", "[-addr :8080]")
 	addr := fs.String("addr", envOr("ADDR", ":8080"), "address to listen on (env ADDR)")
 	timeout := fs.Duration("timeout", 10*time.Second, "cut off a request that runs longer")
+	resolverKind := fs.String("resolver", "memory", "answer lookups from the in-memory index (memory) or with a PostGIS query per request (postgis)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -28,7 +31,25 @@ func runServe(ctx context.Context, args []string) error {
 		return err
 	}
 	defer db.Close()
-	handler := api.New(api.Deps{Resolver: db, Households: db, Ready: db.Ping, Log: log, Timeout: *timeout})
+	var resolver geo.Resolver = db
+	switch *resolverKind {
+	case "postgis":
+	case "memory":
+		start := time.Now()
+		units, people, err := db.Snapshot(ctx)
+		if err != nil {
+			return err
+		}
+		ix, err := index.Build(units, people)
+		if err != nil {
+			return err
+		}
+		log.Info("resolver index built", "units", len(units), "took", time.Since(start).Round(time.Millisecond))
+		resolver = ix
+	default:
+		return geo.FieldError("-resolver", "%q is not memory or postgis", *resolverKind)
+	}
+	handler := api.New(api.Deps{Resolver: resolver, Households: db, Ready: db.Ping, Log: log, Timeout: *timeout})
 	srv := &http.Server{
 		Addr:              *addr,
 		Handler:           handler,

@@ -1,0 +1,161 @@
+package postgis
+
+import (
+	"context"
+	"fmt"
+	"io"
+
+	"github.com/gridmap/gridmap/geo"
+	"github.com/gridmap/gridmap/geo/importfile"
+	"github.com/jackc/pgx/v5"
+)
+
+// pipeline describes one import of items of type T; run takes it through the steps the
+// comment at the top of import_common.go describes.
+type pipeline[T any] struct {
+	// read parses the file.
+	read func(io.Reader) (importfile.Rows[T], error)
+	// validate runs geo's checks on all the file's items before the database is touched.
+	validate func(items []T, index []int, item string) []geo.Problem
+	// stageSQL creates the temporary staging table, dropped on commit.
+	stageSQL string
+	// table is the staging table, and cols its columns, idx first.
+	table string
+	cols  []string
+	// row gives the columns after idx of one item; an error stops the import after the
+	// COPY, the first one being returned.
+	row func(it T) ([]any, error)
+	// analyze has the staging table ANALYZEd before the checks, for those that plan joins
+	// over many rows.
+	analyze bool
+	// checks run in order over the staging table; the import stores nothing when any
+	// finds a problem.
+	checks []check
+	// upsertSQL stores the staging table's rows: an INSERT ... ON CONFLICT DO UPDATE whose
+	// WHERE leaves unchanged rows alone, so that the history trigger and the change log see
+	// only real changes. run counts what it inserted and updated with upsertCountsSQL.
+	upsertSQL string
+	// store, when set, replaces upsertSQL: it stores the rows and fills all of counts but
+	// Rows.
+	store func(ctx context.Context, tx pgx.Tx, counts *ImportCounts) error
+}
+
+// check is one set-based check over a staging table.
+type check struct {
+	// sql is the query whose every row is a problem, or, when problem is nil, a statement
+	// run for its effect on the staging table.
+	sql     string
+	problem func(pgx.CollectableRow) (geo.Problem, error)
+	// args are sql's parameters; invalidIdx stands for the idx of every row found so far
+	// with invalid geometry.
+	args []any
+	// marksInvalid says the check's problems are invalid geometries, whose rows later
+	// geometric checks leave out.
+	marksInvalid bool
+}
+
+// invalidIdx, as an argument of a check, stands for the idx of the rows found so far with
+// invalid geometry.
+var invalidIdx invalidIdxArg
+
+type invalidIdxArg struct{}
+
+// upsertCountsSQL runs an upsert, %s, and counts the rows it inserted and those it
+// updated: xmax = 0 marks a row the statement inserted rather than updated.
+const upsertCountsSQL = `
+WITH up AS (%s
+    RETURNING xmax = 0 AS inserted
+)
+SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted) FROM up`
+
+// run imports file, read from r: it refuses the file when validate or a check finds a
+// problem, and otherwise stores its rows in one transaction and counts what it did.
+func (p pipeline[T]) run(ctx context.Context, db *DB, file string, r io.Reader, progress Progress) (ImportCounts, error) {
+	rows, err := p.read(r)
+	if err != nil {
+		return ImportCounts{}, readError(file, err)
+	}
+	counts := ImportCounts{Rows: len(rows.Items)}
+	problems := append(rows.Problems, p.validate(rows.Items, rows.Index, rows.Item)...)
+	if err := refuse(file, rows.Item, problems); err != nil {
+		return counts, err
+	}
+	err = db.inTx(ctx, func(tx pgx.Tx) error {
+		if err := p.stage(ctx, tx, rows, progress); err != nil {
+			return err
+		}
+		progress.report("verifying", 0, len(rows.Items))
+		problems, err := p.verify(ctx, tx)
+		if err != nil {
+			return err
+		}
+		if err := refuse(file, rows.Item, problems); err != nil {
+			return err
+		}
+		progress.report("storing", 0, len(rows.Items))
+		if p.store != nil {
+			return p.store(ctx, tx, &counts)
+		}
+		if err := tx.QueryRow(ctx, fmt.Sprintf(upsertCountsSQL, p.upsertSQL)).Scan(&counts.Inserted, &counts.Updated); err != nil {
+			return err
+		}
+		counts.Unchanged = len(rows.Items) - counts.Inserted - counts.Updated
+		return nil
+	})
+	return counts, err
+}
+
+// stage creates the staging table and copies the rows into it.
+func (p pipeline[T]) stage(ctx context.Context, tx pgx.Tx, rows importfile.Rows[T], progress Progress) error {
+	if _, err := tx.Exec(ctx, p.stageSQL); err != nil {
+		return err
+	}
+	var rowErr error
+	err := copyRows(ctx, tx, p.table, p.cols, len(rows.Items), func(i int) []any {
+		vals, err := p.row(rows.Items[i])
+		if err != nil && rowErr == nil {
+			rowErr = err
+		}
+		return append([]any{int32(rows.Index[i])}, vals...)
+	}, progress)
+	if err == nil {
+		err = rowErr
+	}
+	if err != nil || !p.analyze {
+		return err
+	}
+	_, err = tx.Exec(ctx, `ANALYZE `+p.table)
+	return err
+}
+
+// verify runs the checks and returns every problem they found.
+func (p pipeline[T]) verify(ctx context.Context, tx pgx.Tx) ([]geo.Problem, error) {
+	var problems []geo.Problem
+	invalid := []int32{} // ALL over an empty array is true; over NULL it is NULL
+	for _, c := range p.checks {
+		args := make([]any, len(c.args))
+		for i, a := range c.args {
+			if a == invalidIdx {
+				a = invalid
+			}
+			args[i] = a
+		}
+		if c.problem == nil {
+			if _, err := tx.Exec(ctx, c.sql, args...); err != nil {
+				return nil, err
+			}
+			continue
+		}
+		found, err := collect(ctx, tx, c.sql, c.problem, args...)
+		if err != nil {
+			return nil, err
+		}
+		if c.marksInvalid {
+			for _, f := range found {
+				invalid = append(invalid, int32(f.Index))
+			}
+		}
+		problems = append(problems, found...)
+	}
+	return problems, nil
+}
