@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/gridmap/gridmap/geo"
+	"github.com/jackc/pgx/v5"
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/encoding/wkb"
 )
@@ -27,51 +28,56 @@ ORDER BY r.unit_code, r.role, p.name, p.id`
 // Snapshot reads all units and the people answerable for them, for building an in-memory
 // resolver index. It returns an Unavailable error when the database cannot be read.
 func (db *DB) Snapshot(ctx context.Context) ([]geo.Unit, []geo.Responsibility, error) {
-	rows, err := db.Pool.Query(ctx, allUnits)
+	units, people, _, err := db.SnapshotAt(ctx)
+	return units, people, err
+}
+
+// querier is what a pool and a transaction share.
+type querier interface {
+	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
+}
+
+func snapshot(ctx context.Context, q querier) ([]geo.Unit, []geo.Responsibility, error) {
+	rows, err := q.Query(ctx, allUnits)
 	if err != nil {
-		return nil, nil, unavailable(err)
+		return nil, nil, err
 	}
-	var units []geo.Unit
-	for rows.Next() {
+	units, err := scanUnits(rows)
+	if err != nil {
+		return nil, nil, err
+	}
+	rows, err = q.Query(ctx, allResponsibilities)
+	if err != nil {
+		return nil, nil, err
+	}
+	people, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (geo.Responsibility, error) {
+		var r geo.Responsibility
+		err := row.Scan(&r.PersonID, &r.Name, &r.Phone, &r.Role, &r.UnitCode)
+		return r, err
+	})
+	return units, people, err
+}
+
+// scanUnits reads rows of (code, level, name, parent_code, WKB geometry, version).
+func scanUnits(rows pgx.Rows) ([]geo.Unit, error) {
+	return pgx.CollectRows(rows, func(row pgx.CollectableRow) (geo.Unit, error) {
 		var u geo.Unit
 		var g []byte
-		if err := rows.Scan(&u.Code, &u.Level, &u.Name, &u.ParentCode, &g, &u.Version); err != nil {
-			rows.Close()
-			return nil, nil, unavailable(err)
+		if err := row.Scan(&u.Code, &u.Level, &u.Name, &u.ParentCode, &g, &u.Version); err != nil {
+			return u, err
 		}
-		if g != nil {
-			geom, err := wkb.Unmarshal(g)
-			if err != nil {
-				rows.Close()
-				return nil, nil, fmt.Errorf("unit %s: %w", u.Code, err)
-			}
-			mp, ok := geom.(orb.MultiPolygon)
-			if !ok {
-				rows.Close()
-				return nil, nil, fmt.Errorf("unit %s: geometry is %s, not a MultiPolygon", u.Code, geom.GeoJSONType())
-			}
-			u.Geom = mp
+		if g == nil {
+			return u, nil
 		}
-		units = append(units, u)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, nil, unavailable(err)
-	}
-	rows, err = db.Pool.Query(ctx, allResponsibilities)
-	if err != nil {
-		return nil, nil, unavailable(err)
-	}
-	var people []geo.Responsibility
-	for rows.Next() {
-		var r geo.Responsibility
-		if err := rows.Scan(&r.PersonID, &r.Name, &r.Phone, &r.Role, &r.UnitCode); err != nil {
-			rows.Close()
-			return nil, nil, unavailable(err)
+		geom, err := wkb.Unmarshal(g)
+		if err != nil {
+			return u, fmt.Errorf("unit %s: %w", u.Code, err)
 		}
-		people = append(people, r)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, nil, unavailable(err)
-	}
-	return units, people, nil
+		mp, ok := geom.(orb.MultiPolygon)
+		if !ok {
+			return u, fmt.Errorf("unit %s: geometry is %s, not a MultiPolygon", u.Code, geom.GeoJSONType())
+		}
+		u.Geom = mp
+		return u, nil
+	})
 }

@@ -36,15 +36,17 @@ func runServe(ctx context.Context, args []string) error {
 	case "postgis":
 	case "memory":
 		start := time.Now()
-		units, people, err := db.Snapshot(ctx)
+		units, people, seq, err := db.SnapshotAt(ctx)
 		if err != nil {
 			return err
 		}
-		ix, err := index.Build(units, people)
+		ix, err := index.NewLive(units, people, seq)
 		if err != nil {
 			return err
 		}
-		log.Info("resolver index built", "units", len(units), "took", time.Since(start).Round(time.Millisecond))
+		log.Info("resolver index built", "units", len(units), "change_seq", seq, "took", time.Since(start).Round(time.Millisecond))
+		// Follow the change log so edits reach lookups within a second, without a restart.
+		go db.Follow(ctx, ix, 250*time.Millisecond, log)
 		resolver = ix
 	default:
 		return geo.FieldError("-resolver", "%q is not memory or postgis", *resolverKind)

@@ -1,0 +1,77 @@
+package postgis_test
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"testing"
+	"time"
+
+	"github.com/gridmap/gridmap/geo/index"
+	"github.com/gridmap/gridmap/postgis/pgtest"
+)
+
+// An edit committed on one connection reaches the live index within a second, by polling
+// the change log (no NOTIFY involved, as on a read replica).
+func TestFollowAppliesCommittedEditsWithinOneSecond(t *testing.T) {
+	db := pgtest.DB(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	_, err := db.Pool.Exec(ctx, `
+		INSERT INTO units (code, level, name, parent_code, parent_level, geom) VALUES
+		('990801', 'county', '跟随县', NULL, NULL, ST_Multi('SRID=4326;POLYGON((121 31, 121.2 31, 121.2 31.1, 121 31.1, 121 31))'::geometry)),
+		('990801001', 'town', '跟随镇', '990801', 'county', ST_Multi('SRID=4326;POLYGON((121 31, 121.2 31, 121.2 31.1, 121 31.1, 121 31))'::geometry)),
+		('990801001001', 'village', '跟随村', '990801001', 'town', ST_Multi('SRID=4326;POLYGON((121 31, 121.2 31, 121.2 31.1, 121 31.1, 121 31))'::geometry)),
+		('990801001001001', 'grid', '一网格', '990801001001', 'village', ST_Multi('SRID=4326;POLYGON((121 31, 121.1 31, 121.1 31.1, 121 31.1, 121 31))'::geometry)),
+		('990801001001002', 'grid', '二网格', '990801001001', 'village', ST_Multi('SRID=4326;POLYGON((121.1 31, 121.2 31, 121.2 31.1, 121.1 31.1, 121.1 31))'::geometry))`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	units, people, seq, err := db.SnapshotAt(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	live, err := index.NewLive(units, people, seq)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if code, _ := live.Resolve(ctx, 121.12, 31.05); code.Links[len(code.Links)-1].Code != "990801001001002" {
+		t.Fatalf("before the edit: %+v", code)
+	}
+	go db.Follow(ctx, live, 100*time.Millisecond, slog.New(slog.NewTextHandler(io.Discard, nil)))
+
+	// Move the shared edge east: the point now lies in grid 001.
+	_, err = db.Pool.Exec(ctx, `
+		UPDATE units SET geom = ST_Multi('SRID=4326;POLYGON((121 31, 121.15 31, 121.15 31.1, 121 31.1, 121 31))'::geometry) WHERE code = '990801001001001';
+		UPDATE units SET geom = ST_Multi('SRID=4326;POLYGON((121.15 31, 121.2 31, 121.2 31.1, 121.15 31.1, 121.15 31))'::geometry) WHERE code = '990801001001002'`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	committed := time.Now()
+	for {
+		c, err := live.Resolve(ctx, 121.12, 31.05)
+		if err == nil && c.Links[len(c.Links)-1].Code == "990801001001001" {
+			break
+		}
+		if time.Since(committed) > time.Second {
+			t.Fatalf("the edit did not reach the index within a second (index at seq %d)", live.Seq())
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+
+	// A deleted grid disappears: its area falls back to the village, chain incomplete.
+	if _, err := db.Pool.Exec(ctx, `DELETE FROM units WHERE code = '990801001001002'`); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(time.Second)
+	for {
+		c, err := live.Resolve(ctx, 121.18, 31.05)
+		if err == nil && !c.Complete && c.Links[len(c.Links)-1].Code == "990801001001" {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the delete did not reach the index within a second: %+v %v", c, err)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
