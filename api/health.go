@@ -7,13 +7,19 @@ func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 }
 
-// readyz says whether the service can answer: 503 when the database is unreachable.
+// readyz says whether the service can answer: 503 when the database is unreachable. When
+// lookups come from the in-memory index, it also reports how far the index is behind.
 func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
+	body := map[string]any{"status": "ready", "database": "reachable"}
+	if s.deps.IndexStatus != nil {
+		body["index"] = s.deps.IndexStatus(r.Context())
+	}
 	if s.deps.Ready != nil {
 		if err := s.deps.Ready(r.Context()); err != nil {
-			s.writeError(w, r, err)
+			body["status"], body["database"], body["error"] = "unavailable", "unreachable", err.Error()
+			writeJSON(w, http.StatusServiceUnavailable, body)
 			return
 		}
 	}
-	writeJSON(w, http.StatusOK, map[string]string{"status": "ready", "database": "reachable"})
+	writeJSON(w, http.StatusOK, body)
 }

@@ -19,7 +19,10 @@ type Deps struct {
 	Households geo.HouseholdFinder
 	// Ready reports whether the service can answer (the database is reachable).
 	Ready func(ctx context.Context) error
-	Log   *slog.Logger
+	// IndexStatus, when set, describes the in-memory index for /readyz (its change-log
+	// position, age and lag).
+	IndexStatus func(ctx context.Context) map[string]any
+	Log         *slog.Logger
 	// Timeout cuts off a request that runs longer (default 10 s).
 	Timeout time.Duration
 }

@@ -116,3 +116,14 @@ func (db *DB) catchUp(ctx context.Context, sink UnitSink) error {
 	}
 	return sink.Apply(last, upserts, deletes)
 }
+
+// LatestSeq returns the newest change-log sequence number, for reporting how far a follower
+// lags.
+func (db *DB) LatestSeq(ctx context.Context) (int64, error) {
+	var seq int64
+	err := db.Pool.QueryRow(ctx, `SELECT coalesce(max(seq), 0) FROM changes`).Scan(&seq)
+	if err != nil {
+		return 0, unavailable(err)
+	}
+	return seq, nil
+}

@@ -32,6 +32,7 @@ func runServe(ctx context.Context, args []string) error {
 	}
 	defer db.Close()
 	var resolver geo.Resolver = db
+	var indexStatus func(ctx context.Context) map[string]any
 	switch *resolverKind {
 	case "postgis":
 	case "memory":
@@ -48,10 +49,17 @@ func runServe(ctx context.Context, args []string) error {
 		// Follow the change log so edits reach lookups within a second, without a restart.
 		go db.Follow(ctx, ix, 250*time.Millisecond, log)
 		resolver = ix
+		indexStatus = func(ctx context.Context) map[string]any {
+			st := map[string]any{"change_seq": ix.Seq(), "built_at": ix.BuiltAt(), "age_seconds": time.Since(ix.BuiltAt()).Seconds()}
+			if latest, err := db.LatestSeq(ctx); err == nil {
+				st["lag_changes"] = latest - ix.Seq()
+			}
+			return st
+		}
 	default:
 		return geo.FieldError("-resolver", "%q is not memory or postgis", *resolverKind)
 	}
-	handler := api.New(api.Deps{Resolver: resolver, Households: db, Ready: db.Ping, Log: log, Timeout: *timeout})
+	handler := api.New(api.Deps{Resolver: resolver, Households: db, Ready: db.Ping, IndexStatus: indexStatus, Log: log, Timeout: *timeout})
 	srv := &http.Server{
 		Addr:              *addr,
 		Handler:           handler,
