@@ -43,20 +43,22 @@ func New(d Deps) *Server {
 		d.Timeout = 10 * time.Second
 	}
 	s := &Server{deps: d, log: d.Log, mux: chi.NewRouter()}
-	s.mux.Use(s.recoverPanics, s.withTimeout)
+	s.mux.Use(s.recoverPanics)
 	s.mux.NotFound(func(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, geo.Errorf(geo.NotFound, "no such path: %s", r.URL.Path))
 	})
 	s.mux.MethodNotAllowed(func(w http.ResponseWriter, r *http.Request) {
-		w.WriteHeader(http.StatusMethodNotAllowed)
 		writeJSON(w, http.StatusMethodNotAllowed, errorBody{Error: errorDetail{
 			Status: http.StatusMethodNotAllowed, Code: "method_not_allowed",
 			Message: fmt.Sprintf("%s is not allowed on %s", r.Method, r.URL.Path)}})
 	})
-	s.mux.Get("/healthz", s.healthz)
-	s.mux.Get("/readyz", s.readyz)
-	s.mux.Get("/v1/resolve", s.resolvePoint)
-	s.mux.Get("/v1/households/{id}/chain", s.householdChain)
+	fast := s.mux.With(s.withTimeout(d.Timeout))
+	fast.Get("/healthz", s.healthz)
+	fast.Get("/readyz", s.readyz)
+	fast.Get("/v1/resolve", s.resolvePoint)
+	fast.Get("/v1/households/{id}/chain", s.householdChain)
+	// A batch streams for as long as its input lasts (a million points), within a wider limit.
+	s.mux.With(s.withTimeout(time.Hour)).Post("/v1/resolve", s.resolveBatch)
 	return s
 }
 
@@ -78,10 +80,12 @@ func (s *Server) recoverPanics(next http.Handler) http.Handler {
 	})
 }
 
-func (s *Server) withTimeout(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		ctx, cancel := context.WithTimeout(r.Context(), s.deps.Timeout)
-		defer cancel()
-		next.ServeHTTP(w, r.WithContext(ctx))
-	})
+func (s *Server) withTimeout(d time.Duration) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			ctx, cancel := context.WithTimeout(r.Context(), d)
+			defer cancel()
+			next.ServeHTTP(w, r.WithContext(ctx))
+		})
+	}
 }

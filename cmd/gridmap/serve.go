@@ -64,8 +64,9 @@ func runServe(ctx context.Context, args []string) error {
 		Addr:              *addr,
 		Handler:           handler,
 		ReadHeaderTimeout: 5 * time.Second,
-		ReadTimeout:       time.Minute,
-		IdleTimeout:       2 * time.Minute,
+		// No ReadTimeout: a batch body streams for as long as it lasts; handlers set their own
+		// deadlines.
+		IdleTimeout: 2 * time.Minute,
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.ListenAndServe() }()

@@ -1,0 +1,104 @@
+package api_test
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"math/rand"
+	"net/http"
+	"strings"
+	"testing"
+)
+
+type batchLine struct {
+	I        int      `json:"i"`
+	ID       any      `json:"id"`
+	Grid     string   `json:"grid"`
+	Chain    []string `json:"chain"`
+	Complete bool     `json:"complete"`
+	Error    *struct {
+		Status  int    `json:"status"`
+		Field   string `json:"field"`
+		Message string `json:"message"`
+	} `json:"error"`
+}
+
+func postBatch(t *testing.T, url, contentType, body string) (int, []batchLine) {
+	t.Helper()
+	resp, err := http.Post(url+"/v1/resolve", contentType, strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var lines []batchLine
+	sc := bufio.NewScanner(resp.Body)
+	for sc.Scan() {
+		var l batchLine
+		if err := json.Unmarshal(sc.Bytes(), &l); err != nil {
+			t.Fatalf("line %q: %v", sc.Text(), err)
+		}
+		lines = append(lines, l)
+	}
+	return resp.StatusCode, lines
+}
+
+// Every input format gives one result per point, in order, the same grid as the single
+// lookup, and per-point errors inline without failing the batch.
+func TestBatchResolveFormats(t *testing.T) {
+	_, servers := bothResolvers(t)
+	srv := servers["memory"]
+	rng := rand.New(rand.NewSource(9))
+	type pt struct{ lon, lat float64 }
+	var pts []pt
+	for len(pts) < 300 {
+		pts = append(pts, pt{104.57 + rng.Float64()*0.69, 26.05 + rng.Float64()*0.87})
+	}
+	want := make([]string, len(pts))
+	for i, p := range pts {
+		_, b, _ := get(t, fmt.Sprintf("%s/v1/resolve?lon=%v&lat=%v", srv.URL, p.lon, p.lat))
+		want[i] = grid(b.Chain)
+	}
+	var jsonArr, ndjson, geojson, csv []string
+	for i, p := range pts {
+		jsonArr = append(jsonArr, fmt.Sprintf("[%v,%v]", p.lon, p.lat))
+		ndjson = append(ndjson, fmt.Sprintf(`{"id":"p%d","lon":%v,"lat":%v}`, i, p.lon, p.lat))
+		geojson = append(geojson, fmt.Sprintf(`{"type":"Feature","id":"p%d","properties":{},"geometry":{"type":"Point","coordinates":[%v,%v]}}`, i, p.lon, p.lat))
+		csv = append(csv, fmt.Sprintf("p%d,%v,%v", i, p.lon, p.lat))
+	}
+	// one bad point in the middle of each input
+	bad := 150
+	jsonArr[bad], ndjson[bad] = "[26.5,104.8]", `{"id":"p150","lon":26.5,"lat":104.8}`
+	geojson[bad] = `{"type":"Feature","id":"p150","properties":{},"geometry":{"type":"LineString","coordinates":[[1,2],[3,4]]}}`
+	csv[bad] = "p150,abc,26.5"
+	cases := map[string][2]string{
+		"json":    {"application/json", "[" + strings.Join(jsonArr, ",") + "]"},
+		"ndjson":  {"application/x-ndjson", strings.Join(ndjson, "\n")},
+		"geojson": {"application/geo+json", `{"type":"FeatureCollection","name":"x","features":[` + strings.Join(geojson, ",") + "]}"},
+		"csv":     {"text/csv", "id,lon,lat\n" + strings.Join(csv, "\n")},
+	}
+	for name, c := range cases {
+		t.Run(name, func(t *testing.T) {
+			status, lines := postBatch(t, srv.URL, c[0], c[1])
+			if status != 200 || len(lines) != len(pts) {
+				t.Fatalf("status %d, %d lines for %d points", status, len(lines), len(pts))
+			}
+			for i, l := range lines {
+				if l.I != i {
+					t.Fatalf("line %d has i=%d: order lost", i, l.I)
+				}
+				if i == bad {
+					if l.Error == nil || l.Error.Status != 400 {
+						t.Fatalf("bad point %d: %+v", i, l)
+					}
+					continue
+				}
+				if l.Grid != want[i] || (want[i] == "" && (l.Error == nil || l.Error.Status != 404)) {
+					t.Fatalf("point %d: got grid %q %+v, single lookup says %q", i, l.Grid, l.Error, want[i])
+				}
+			}
+		})
+	}
+	if status, _ := postBatch(t, srv.URL, "text/plain", "x"); status != 400 {
+		t.Fatalf("unknown content type: %d", status)
+	}
+}
