@@ -54,19 +54,25 @@ func (s *Server) resolveBatch(w http.ResponseWriter, r *http.Request) {
 			"%q is not one of application/json, application/geo+json, application/x-ndjson, text/csv", ct))
 		return
 	}
+	toWGS84, err := parseCRS(r)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
 	w.Header().Set("Content-Type", "application/x-ndjson")
 	out := bufio.NewWriterSize(w, 64<<10)
 	enc := json.NewEncoder(out)
 	enc.SetEscapeHTML(false)
 	i := 0
-	err := read(r.Body, func(p batchPoint) error {
+	err = read(r.Body, func(p batchPoint) error {
 		res := batchResult{I: i, ID: p.ID}
 		i++
 		if p.Err == nil {
 			p.Err = checkLonLat(p.Lon, p.Lat)
 		}
 		if p.Err == nil {
-			chain, err := s.deps.Resolver.Resolve(r.Context(), p.Lon, p.Lat)
+			lon, lat := toWGS84(p.Lon, p.Lat)
+			chain, err := s.deps.Resolver.Resolve(r.Context(), lon, lat)
 			p.Err = err
 			if err == nil {
 				res.Chain = make([]string, len(chain.Links))

@@ -29,17 +29,36 @@ func (s *Server) resolvePoint(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
+	toWGS84, err := parseCRS(r)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	lon, lat = toWGS84(lon, lat)
 	chain, err := s.deps.Resolver.Resolve(r.Context(), lon, lat)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	resp := resolveResponse{Point: point{lon, lat}, Chain: chain}
+	resp := resolveResponse{Point: point{lon, lat}, Chain: chain} // the point as looked up, in WGS84
 	if !chain.Complete {
 		resp.Message = "no grid covers this point: the chain stops at the " +
 			string(chain.Links[len(chain.Links)-1].Level) + " and the grid level is missing"
 	}
 	writeJSON(w, http.StatusOK, resp)
+}
+
+// parseCRS reads the crs parameter: wgs84 (the default; CGCS2000 is treated as equal) or
+// gcj02, the offset datum of Chinese consumer maps and WeChat, converted to WGS84 before the
+// lookup (to well under a centimetre of the published offset).
+func parseCRS(r *http.Request) (func(lon, lat float64) (float64, float64), error) {
+	switch strings.ToLower(r.URL.Query().Get("crs")) {
+	case "", "wgs84", "cgcs2000", "epsg:4326", "epsg:4490":
+		return func(lon, lat float64) (float64, float64) { return lon, lat }, nil
+	case "gcj02", "gcj-02":
+		return geo.GCJ02ToWGS84, nil
+	}
+	return nil, geo.FieldError("crs", "%q is not wgs84 (default), cgcs2000 or gcj02", r.URL.Query().Get("crs"))
 }
 
 // parseLonLat reads the lon and lat query parameters, naming the parameter that is missing,

@@ -271,3 +271,21 @@ func TestHealthAndUnknownPaths(t *testing.T) {
 		}
 	}
 }
+
+// A position given in GCJ-02 (as WeChat reports it) resolves to the grid of the WGS84 point
+// it came from; an unknown crs is a 400 naming the parameter.
+func TestResolveGCJ02Input(t *testing.T) {
+	_, servers := bothResolvers(t)
+	srv := servers["memory"]
+	lon, lat := 105.0197, 26.9147
+	_, wgs, _ := get(t, fmt.Sprintf("%s/v1/resolve?lon=%v&lat=%v", srv.URL, lon, lat))
+	gLon, gLat := geo.WGS84ToGCJ02(lon, lat)
+	status, gcj, raw := get(t, fmt.Sprintf("%s/v1/resolve?lon=%v&lat=%v&crs=gcj02", srv.URL, gLon, gLat))
+	if status != 200 || grid(gcj.Chain) != grid(wgs.Chain) || grid(wgs.Chain) == "" {
+		t.Fatalf("gcj02 %v,%v: %d %s; wgs84 grid %s", gLon, gLat, status, raw, grid(wgs.Chain))
+	}
+	status, b, raw := get(t, srv.URL+"/v1/resolve?lon=105&lat=26.9&crs=bd09")
+	if status != 400 || b.Error.Field != "crs" {
+		t.Fatalf("unknown crs: %d %s", status, raw)
+	}
+}
