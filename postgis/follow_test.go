@@ -2,8 +2,10 @@ package postgis_test
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
+	"strings"
 	"testing"
 	"time"
 
@@ -39,6 +41,40 @@ func TestFollowAppliesCommittedEditsWithinOneSecond(t *testing.T) {
 		t.Fatalf("before the edit: %+v", code)
 	}
 	go db.Follow(ctx, live, 100*time.Millisecond, slog.New(slog.NewTextHandler(io.Discard, nil)))
+
+	// A lookup storm runs through the edits: every answer must be a whole chain of one
+	// index (never an error, never a grid from one version with parents of another).
+	stop := make(chan struct{})
+	storm := make(chan error, 4)
+	for r := 0; r < 4; r++ {
+		go func() {
+			for {
+				select {
+				case <-stop:
+					storm <- nil
+					return
+				default:
+				}
+				c, err := live.Resolve(ctx, 121.12, 31.05)
+				if err != nil {
+					storm <- err
+					return
+				}
+				if len(c.Links) != 4 || c.Links[2].Code != "990801001001" || !strings.HasPrefix(c.Links[3].Code, "990801001001") {
+					storm <- fmt.Errorf("mixed or short chain: %+v", c.Links)
+					return
+				}
+			}
+		}()
+	}
+	defer func() {
+		close(stop)
+		for r := 0; r < 4; r++ {
+			if err := <-storm; err != nil {
+				t.Errorf("lookup storm: %v", err)
+			}
+		}
+	}()
 
 	// Move the shared edge east: the point now lies in grid 001.
 	_, err = db.Pool.Exec(ctx, `

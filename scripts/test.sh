@@ -18,5 +18,7 @@ if [ $# -gt 0 ]; then
   go test -count=1 "$@"
 else
   go test -count=1 -timeout 20m ./...
+  log "race detector: the live index under a lookup storm while it follows edits"
+  go test -count=1 -race -run 'Follow' ./postgis/
 fi
 log "all tests passed"
