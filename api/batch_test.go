@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"bufio"
+	"context"
 	"encoding/json"
 	"fmt"
 	"math/rand"
@@ -100,5 +101,63 @@ func TestBatchResolveFormats(t *testing.T) {
 	}
 	if status, _ := postBatch(t, srv.URL, "text/plain", "x"); status != 400 {
 		t.Fatalf("unknown content type: %d", status)
+	}
+}
+
+// Household chains in bulk: ids in, one chain per id out in order, unknown ids inline.
+func TestHouseholdChainsInBulk(t *testing.T) {
+	db, srv := sampleServer(t)
+	rows, err := db.Pool.Query(context.Background(), `SELECT id, unit_code FROM households ORDER BY id LIMIT 50`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids, units []string
+	for rows.Next() {
+		var id, unit string
+		rows.Scan(&id, &unit)
+		ids, units = append(ids, id), append(units, unit)
+	}
+	ids[10], units[10] = "no-such-household", ""
+	body, _ := json.Marshal(ids)
+	for name, req := range map[string][2]string{
+		"json":  {"application/json", string(body)},
+		"lines": {"text/plain", strings.Join(ids, "\n")},
+	} {
+		t.Run(name, func(t *testing.T) {
+			resp, err := http.Post(srv.URL+"/v1/households/chains", req[0], strings.NewReader(req[1]))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer resp.Body.Close()
+			sc := bufio.NewScanner(resp.Body)
+			sc.Buffer(make([]byte, 1<<20), 1<<20)
+			n := 0
+			for ; sc.Scan(); n++ {
+				var l struct {
+					I      int    `json:"i"`
+					ID     string `json:"id"`
+					Result *struct {
+						Unit struct{ Code string } `json:"unit"`
+					} `json:"result"`
+					Error *struct{ Status int } `json:"error"`
+				}
+				if err := json.Unmarshal(sc.Bytes(), &l); err != nil {
+					t.Fatal(err)
+				}
+				if l.I != n || l.ID != ids[n] {
+					t.Fatalf("line %d is for %d %q, want %q", n, l.I, l.ID, ids[n])
+				}
+				if units[n] == "" {
+					if l.Error == nil || l.Error.Status != 404 {
+						t.Fatalf("unknown id: %s", sc.Text())
+					}
+				} else if l.Result == nil || l.Result.Unit.Code != units[n] {
+					t.Fatalf("id %s: %s", ids[n], sc.Text())
+				}
+			}
+			if n != len(ids) {
+				t.Fatalf("%d lines for %d ids", n, len(ids))
+			}
+		})
 	}
 }

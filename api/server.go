@@ -59,6 +59,7 @@ func New(d Deps) *Server {
 	fast.Get("/v1/households/{id}/chain", s.householdChain)
 	// A batch streams for as long as its input lasts (a million points), within a wider limit.
 	s.mux.With(s.withTimeout(time.Hour)).Post("/v1/resolve", s.resolveBatch)
+	s.mux.With(s.withTimeout(time.Hour)).Post("/v1/households/chains", s.householdChains)
 	return s
 }
 
