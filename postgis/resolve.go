@@ -101,3 +101,14 @@ func unavailable(err error) error {
 	}
 	return &geo.Error{Kind: geo.Unavailable, Message: fmt.Sprintf("database error: %v", err), Err: err}
 }
+
+// GridAt returns the code of the grid that owns the point, or "" when none covers it: the
+// raw PostGIS lookup, without the chain (the baseline of the benchmarks).
+func (db *DB) GridAt(ctx context.Context, lon, lat float64) (string, error) {
+	var code string
+	err := db.Pool.QueryRow(ctx, deepestCoveringGrid, lon, lat).Scan(&code)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return "", nil
+	}
+	return code, err
+}
