@@ -59,14 +59,9 @@ func (s *Server) resolveBatch(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	w.Header().Set("Content-Type", "application/x-ndjson")
-	out := bufio.NewWriterSize(w, 64<<10)
-	enc := json.NewEncoder(out)
-	enc.SetEscapeHTML(false)
-	i := 0
+	stream := newNDJSONStream(w)
 	err = read(r.Body, func(p batchPoint) error {
-		res := batchResult{I: i, ID: p.ID}
-		i++
+		res := batchResult{I: stream.sent, ID: p.ID}
 		if p.Err == nil {
 			p.Err = checkLonLat(p.Lon, p.Lat)
 		}
@@ -86,21 +81,14 @@ func (s *Server) resolveBatch(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 		if p.Err != nil {
-			if ctxErr := r.Context().Err(); ctxErr != nil {
-				return ctxErr
+			var stop error
+			if res.Error, stop = inlineError(r, p.Err); stop != nil {
+				return stop
 			}
-			d := detailOf(p.Err)
-			res.Error = &d
 		}
-		return enc.Encode(res)
+		return stream.send(res)
 	})
-	if err != nil {
-		// The input broke off or stopped being readable: say so in a last line, since the
-		// status line has already gone out.
-		d := detailOf(geo.Errorf(geo.Invalid, "reading point %d: %v", i, err))
-		enc.Encode(map[string]any{"error": d})
-	}
-	out.Flush()
+	stream.close(err, "point")
 }
 
 func detailOf(err error) errorDetail {

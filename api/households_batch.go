@@ -36,31 +36,21 @@ func (s *Server) householdChains(w http.ResponseWriter, r *http.Request) {
 			"%q is not application/json (an array of ids) or text/plain (one id per line)", ct))
 		return
 	}
-	w.Header().Set("Content-Type", "application/x-ndjson")
-	out := bufio.NewWriterSize(w, 64<<10)
-	enc := json.NewEncoder(out)
-	enc.SetEscapeHTML(false)
-	i := 0
+	stream := newNDJSONStream(w)
 	err := read(r.Body, func(id string) error {
-		res := householdResult{I: i, ID: id}
-		i++
+		res := householdResult{I: stream.sent, ID: id}
 		hc, err := s.deps.Households.HouseholdChain(r.Context(), id)
 		if err != nil {
-			if ctxErr := r.Context().Err(); ctxErr != nil {
-				return ctxErr
+			var stop error
+			if res.Error, stop = inlineError(r, err); stop != nil {
+				return stop
 			}
-			d := detailOf(err)
-			res.Error = &d
 		} else {
 			res.Chain = &hc
 		}
-		return enc.Encode(res)
+		return stream.send(res)
 	})
-	if err != nil {
-		d := detailOf(geo.Errorf(geo.Invalid, "reading id %d: %v", i, err))
-		enc.Encode(map[string]any{"error": d})
-	}
-	out.Flush()
+	stream.close(err, "id")
 }
 
 func readJSONIDs(r io.Reader, emit func(string) error) error {
