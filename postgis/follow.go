@@ -10,12 +10,6 @@ import (
 	"github.com/jackc/pgx/v5"
 )
 
-// UnitSink is what follows the unit changes: the live resolver index.
-type UnitSink interface {
-	Seq() int64
-	Apply(seq int64, upserts []geo.Unit, deletes []string) error
-}
-
 // settledSeq is the change-log position up to which no transaction can still commit a row:
 // every transaction older than the current snapshot's xmin has ended, so the rows it wrote
 // are visible now or never. Sequence numbers are taken before commit, so a reader that
@@ -23,10 +17,11 @@ type UnitSink interface {
 const settledSeq = `
 SELECT coalesce(max(seq), 0) FROM changes WHERE txid < pg_snapshot_xmin(pg_current_snapshot())`
 
-// unitChangesSince lists the units changed after a position, up to the settled position.
-const unitChangesSince = `
-SELECT seq, key FROM changes
-WHERE entity = 'unit' AND seq > $1 AND txid < pg_snapshot_xmin(pg_current_snapshot())
+// changesSince lists what changed after a position, up to the settled position, for the
+// entities a follower wants. A batch is bounded; the follower comes back for the rest.
+const changesSince = `
+SELECT seq, entity, key FROM changes
+WHERE seq > $1 AND entity = ANY($2) AND txid < pg_snapshot_xmin(pg_current_snapshot())
 ORDER BY seq
 LIMIT 50000`
 
@@ -34,6 +29,12 @@ LIMIT 50000`
 const unitsByCode = `
 SELECT code, level, name, coalesce(parent_code, ''), ST_AsBinary(geom), version
 FROM units WHERE code = ANY($1)`
+
+// responsibilitiesOf reads who now answers for the given units.
+const responsibilitiesOf = `
+SELECT p.id, p.name, p.phone, r.role, r.unit_code
+FROM responsibilities r JOIN people p ON p.id = r.person_id
+WHERE r.unit_code = ANY($1)`
 
 // SnapshotAt reads all units and people, and the change-log position the read reflects,
 // in one repeatable-read transaction, so following the log from that position misses
@@ -52,15 +53,33 @@ func (db *DB) SnapshotAt(ctx context.Context) (units []geo.Unit, people []geo.Re
 	return units, people, seq, err
 }
 
-// Follow applies unit changes from the change log to sink until ctx ends, polling every
-// interval. Polling by sequence number (not LISTEN) keeps it working on a read replica.
-// Database errors are logged and retried; the sink keeps answering from what it has.
-func (db *DB) Follow(ctx context.Context, sink UnitSink, interval time.Duration, log *slog.Logger) {
+// Entities a follower can ask for; they name the change log's entity column.
+const (
+	UnitEntity           = "unit"
+	ResponsibilityEntity = "responsibility"
+	FeatureEntity        = "feature"
+	HouseholdEntity      = "household"
+)
+
+// Follow applies changes of the given entities (all when none are named) from the change log
+// to sink until ctx ends, polling every interval. Polling by sequence number (not LISTEN)
+// keeps it working on a read replica. Database errors are logged and retried; the sink keeps
+// answering from what it has.
+func (db *DB) Follow(ctx context.Context, sink geo.ChangeSink, interval time.Duration, log *slog.Logger, entities ...string) {
+	if len(entities) == 0 {
+		entities = []string{UnitEntity, ResponsibilityEntity, FeatureEntity, HouseholdEntity}
+	}
 	t := time.NewTicker(interval)
 	defer t.Stop()
 	for {
-		if err := db.catchUp(ctx, sink); err != nil && !errors.Is(err, context.Canceled) {
-			log.Warn("following the change log", "err", err)
+		for {
+			n, err := db.catchUp(ctx, sink, entities)
+			if err != nil && !errors.Is(err, context.Canceled) {
+				log.Warn("following the change log", "err", err)
+			}
+			if err != nil || n < changeBatch {
+				break
+			}
 		}
 		select {
 		case <-ctx.Done():
@@ -70,51 +89,108 @@ func (db *DB) Follow(ctx context.Context, sink UnitSink, interval time.Duration,
 	}
 }
 
-// catchUp applies every settled unit change after the sink's position.
-func (db *DB) catchUp(ctx context.Context, sink UnitSink) error {
-	rows, err := db.Pool.Query(ctx, unitChangesSince, sink.Seq())
+// changeBatch is the LIMIT of changesSince.
+const changeBatch = 50000
+
+// catchUp applies the next batch of settled changes after the sink's position and returns
+// how many log rows it read.
+func (db *DB) catchUp(ctx context.Context, sink geo.ChangeSink, entities []string) (int, error) {
+	rows, err := db.Pool.Query(ctx, changesSince, sink.Seq(), entities)
 	if err != nil {
-		return err
+		return 0, err
 	}
-	var last int64
-	seen := map[string]bool{}
-	var codes []string
+	ch := geo.Changes{}
+	keys := map[string][]string{}
+	seen := map[[2]string]bool{}
+	n := 0
 	for rows.Next() {
-		var key string
-		if err := rows.Scan(&last, &key); err != nil {
+		var entity, key string
+		if err := rows.Scan(&ch.Seq, &entity, &key); err != nil {
 			rows.Close()
-			return err
+			return n, err
 		}
-		if !seen[key] {
-			seen[key] = true
-			codes = append(codes, key)
+		n++
+		if k := [2]string{entity, key}; !seen[k] {
+			seen[k] = true
+			keys[entity] = append(keys[entity], key)
 		}
 	}
 	if err := rows.Err(); err != nil {
-		return err
+		return n, err
 	}
-	if len(codes) == 0 {
+	if n == 0 {
+		return 0, nil
+	}
+	if err := db.readChanges(ctx, keys, &ch); err != nil {
+		return n, err
+	}
+	return n, sink.Apply(ch)
+}
+
+// readChanges reads the current rows of the changed keys, in one repeatable-read transaction
+// so that a batch is consistent; a key with no row any more is a delete.
+func (db *DB) readChanges(ctx context.Context, keys map[string][]string, ch *geo.Changes) error {
+	return pgx.BeginTxFunc(ctx, db.Pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
+		if codes := keys[UnitEntity]; len(codes) > 0 {
+			rows, err := tx.Query(ctx, unitsByCode, codes)
+			if err != nil {
+				return err
+			}
+			if ch.Units, err = scanUnits(rows); err != nil {
+				return err
+			}
+			ch.DeletedUnits = missing(codes, ch.Units, func(u geo.Unit) string { return u.Code })
+		}
+		if codes := keys[ResponsibilityEntity]; len(codes) > 0 {
+			rows, err := tx.Query(ctx, responsibilitiesOf, codes)
+			if err != nil {
+				return err
+			}
+			rs, err := scanResponsibilities(rows)
+			if err != nil {
+				return err
+			}
+			ch.People = make(map[string][]geo.Responsibility, len(codes))
+			for _, c := range codes {
+				ch.People[c] = nil
+			}
+			for _, r := range rs {
+				ch.People[r.UnitCode] = append(ch.People[r.UnitCode], r)
+			}
+		}
+		if ids := keys[FeatureEntity]; len(ids) > 0 {
+			fs, err := readFeatures(ctx, tx, ids)
+			if err != nil {
+				return err
+			}
+			ch.Features = fs
+			ch.DeletedFeatures = missing(ids, fs, func(f geo.Feature) string { return f.ID })
+		}
+		if ids := keys[HouseholdEntity]; len(ids) > 0 {
+			hs, err := readHouseholds(ctx, tx, ids)
+			if err != nil {
+				return err
+			}
+			ch.Households = hs
+			ch.DeletedHouseholds = missing(ids, hs, func(h geo.Household) string { return h.ID })
+		}
 		return nil
+	})
+}
+
+// missing returns the keys that no row was found for.
+func missing[T any](keys []string, found []T, key func(T) string) []string {
+	have := make(map[string]bool, len(found))
+	for _, f := range found {
+		have[key(f)] = true
 	}
-	rows, err = db.Pool.Query(ctx, unitsByCode, codes)
-	if err != nil {
-		return err
-	}
-	upserts, err := scanUnits(rows)
-	if err != nil {
-		return err
-	}
-	found := map[string]bool{}
-	for _, u := range upserts {
-		found[u.Code] = true
-	}
-	var deletes []string
-	for _, c := range codes {
-		if !found[c] {
-			deletes = append(deletes, c)
+	var out []string
+	for _, k := range keys {
+		if !have[k] {
+			out = append(out, k)
 		}
 	}
-	return sink.Apply(last, upserts, deletes)
+	return out
 }
 
 // LatestSeq returns the newest change-log sequence number, for reporting how far a follower

@@ -9,7 +9,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gridmap/gridmap/geo"
 	"github.com/gridmap/gridmap/geo/index"
+	"github.com/gridmap/gridmap/postgis"
 	"github.com/gridmap/gridmap/postgis/pgtest"
 )
 
@@ -110,4 +112,65 @@ func TestFollowAppliesCommittedEditsWithinOneSecond(t *testing.T) {
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
+}
+
+// A grid worker renamed, and a grid worker added, reach the chains of the live index by the
+// change log's responsibility entries.
+func TestFollowAppliesPeopleChanges(t *testing.T) {
+	db := pgtest.DB(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	_, err := db.Pool.Exec(ctx, `
+		INSERT INTO units (code, level, name, parent_code, parent_level, geom) VALUES
+		('990802', 'county', '人员县', NULL, NULL, ST_Multi('SRID=4326;POLYGON((122 31, 122.2 31, 122.2 31.1, 122 31.1, 122 31))'::geometry)),
+		('990802001', 'town', '人员镇', '990802', 'county', ST_Multi('SRID=4326;POLYGON((122 31, 122.2 31, 122.2 31.1, 122 31.1, 122 31))'::geometry)),
+		('990802001001', 'village', '人员村', '990802001', 'town', ST_Multi('SRID=4326;POLYGON((122 31, 122.2 31, 122.2 31.1, 122 31.1, 122 31))'::geometry)),
+		('990802001001001', 'grid', '一网格', '990802001001', 'village', ST_Multi('SRID=4326;POLYGON((122 31, 122.2 31, 122.2 31.1, 122 31.1, 122 31))'::geometry));
+		INSERT INTO people (id, name, phone) VALUES ('990802-p1', '张三', '1'), ('990802-p2', '李四', '2');
+		INSERT INTO responsibilities (person_id, role, unit_code) VALUES
+			('990802-p1', 'grid_worker', '990802001001001'), ('990802-p2', 'village_secretary', '990802001001')`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	units, people, seq, err := db.SnapshotAt(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	live, err := index.NewLive(units, people, seq)
+	if err != nil {
+		t.Fatal(err)
+	}
+	go db.Follow(ctx, live, 100*time.Millisecond, slog.New(slog.NewTextHandler(io.Discard, nil)), postgis.UnitEntity, postgis.ResponsibilityEntity)
+
+	waitFor := func(what string, ok func(c geo.Chain) bool) {
+		t.Helper()
+		deadline := time.Now().Add(time.Second)
+		for {
+			c, err := live.Resolve(ctx, 122.1, 31.05)
+			if err == nil && ok(c) {
+				return
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("%s did not reach the index within a second: %+v %v", what, c, err)
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+	}
+	if _, err := db.Pool.Exec(ctx, `UPDATE people SET name = '张三丰' WHERE id = '990802-p1'`); err != nil {
+		t.Fatal(err)
+	}
+	waitFor("a renamed grid worker", func(c geo.Chain) bool {
+		ppl := c.Links[3].People
+		return len(ppl) == 1 && ppl[0].Name == "张三丰" && c.Links[2].People[0].Name == "李四"
+	})
+	if _, err := db.Pool.Exec(ctx, `
+		INSERT INTO people (id, name, phone) VALUES ('990802-p3', '王五', '3');
+		INSERT INTO responsibilities (person_id, role, unit_code) VALUES ('990802-p3', 'grid_head', '990802001001001');
+		DELETE FROM responsibilities WHERE person_id = '990802-p2'`); err != nil {
+		t.Fatal(err)
+	}
+	waitFor("a new grid head and a removed secretary", func(c geo.Chain) bool {
+		ppl := c.Links[3].People
+		return len(ppl) == 2 && ppl[0].Role == geo.GridHead && ppl[0].Name == "王五" && len(c.Links[2].People) == 0
+	})
 }

@@ -106,14 +106,17 @@ ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, phone = EXCLUDED.phone
 WHERE (p.name, p.phone) IS DISTINCT FROM (EXCLUDED.name, EXCLUDED.phone)
 RETURNING id, xmax = 0`
 
-// replaceRolesSQL replaces the responsibilities of the file's persons with the file's.
-const replaceRolesSQL = `
-DELETE FROM responsibilities WHERE person_id IN (SELECT id FROM import_people);
+// deleteRolesSQL and insertRolesSQL replace the responsibilities of the given persons (new
+// ones and those whose roles the file changes) with the file's. Persons whose roles stay
+// are left alone, so a re-import writes nothing to the change log.
+const deleteRolesSQL = `DELETE FROM responsibilities WHERE person_id = ANY($1)`
+
+const insertRolesSQL = `
 INSERT INTO responsibilities (person_id, role, unit_code, tenhh_code)
 SELECT id, role,
        CASE WHEN role <> 'unit_head' THEN unit_code END,
        CASE WHEN role = 'unit_head' THEN unit_code END
-FROM import_people`
+FROM import_people WHERE id = ANY($1)`
 
 // storePeople upserts the persons, replaces their responsibilities and fills counts.
 func storePeople(ctx context.Context, tx pgx.Tx, counts *ImportCounts) error {
@@ -135,9 +138,11 @@ func storePeople(ctx context.Context, tx pgx.Tx, counts *ImportCounts) error {
 	}
 	var id string
 	var inserted bool
+	replace := rolesChanged
 	_, err = pgx.ForEachRow(rows, []any{&id, &inserted}, func() error {
 		if inserted {
 			counts.Inserted++
+			replace = append(replace, id)
 		} else {
 			updated[id] = true
 		}
@@ -146,7 +151,10 @@ func storePeople(ctx context.Context, tx pgx.Tx, counts *ImportCounts) error {
 	if err != nil {
 		return err
 	}
-	if _, err := tx.Exec(ctx, replaceRolesSQL); err != nil {
+	if _, err := tx.Exec(ctx, deleteRolesSQL, replace); err != nil {
+		return err
+	}
+	if _, err := tx.Exec(ctx, insertRolesSQL, replace); err != nil {
 		return err
 	}
 	var persons int

@@ -50,12 +50,17 @@ func snapshot(ctx context.Context, q querier) ([]geo.Unit, []geo.Responsibility,
 	if err != nil {
 		return nil, nil, err
 	}
-	people, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (geo.Responsibility, error) {
+	people, err := scanResponsibilities(rows)
+	return units, people, err
+}
+
+// scanResponsibilities reads rows of (person id, name, phone, role, unit code).
+func scanResponsibilities(rows pgx.Rows) ([]geo.Responsibility, error) {
+	return pgx.CollectRows(rows, func(row pgx.CollectableRow) (geo.Responsibility, error) {
 		var r geo.Responsibility
 		err := row.Scan(&r.PersonID, &r.Name, &r.Phone, &r.Role, &r.UnitCode)
 		return r, err
 	})
-	return units, people, err
 }
 
 // scanUnits reads rows of (code, level, name, parent_code, WKB geometry, version).

@@ -24,6 +24,8 @@ install_packages() {
   local need=()
   [ -x "$PGBIN/initdb" ] || need+=(postgresql-15)
   [ -f /usr/share/postgresql/15/extension/postgis.control ] || need+=(postgresql-15-postgis-3)
+  # wrk is the HTTP load generator `gridmap bench` drives; tests do not need it.
+  command -v wrk >/dev/null || need+=(wrk)
   if [ ${#need[@]} -gt 0 ]; then
     log "installing ${need[*]} from Debian's packages"
     as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq

@@ -11,6 +11,7 @@ import (
 	"github.com/gridmap/gridmap/api"
 	"github.com/gridmap/gridmap/geo"
 	"github.com/gridmap/gridmap/geo/index"
+	"github.com/gridmap/gridmap/postgis"
 )
 
 func init() {
@@ -47,7 +48,7 @@ func runServe(ctx context.Context, args []string) error {
 		}
 		log.Info("resolver index built", "units", len(units), "change_seq", seq, "took", time.Since(start).Round(time.Millisecond))
 		// Follow the change log so edits reach lookups within a second, without a restart.
-		go db.Follow(ctx, ix, 250*time.Millisecond, log)
+		go db.Follow(ctx, ix, 250*time.Millisecond, log, postgis.UnitEntity, postgis.ResponsibilityEntity)
 		resolver = ix
 		indexStatus = func(ctx context.Context) map[string]any {
 			st := map[string]any{"change_seq": ix.Seq(), "built_at": ix.BuiltAt(), "age_seconds": time.Since(ix.BuiltAt()).Seconds()}

@@ -24,7 +24,7 @@ import (
 
 // Index resolves points to units. It is safe for concurrent use.
 type Index struct {
-	layers []*layer // deepest level first
+	levels []*levelIndex // deepest level first
 }
 
 var _ geo.Resolver = (*Index)(nil)
@@ -33,6 +33,16 @@ var _ geo.Resolver = (*Index)(nil)
 // people answerable for them. Every unit's parent must be among units. Responsibilities of a
 // ten-household unit (unit_head) or of unknown units are ignored.
 func Build(units []geo.Unit, people []geo.Responsibility) (*Index, error) {
+	byCode, err := unitMap(units)
+	if err != nil {
+		return nil, err
+	}
+	b := newChainBuilder(byCode, peopleByUnit(people))
+	return buildIndex(byCode, b)
+}
+
+// unitMap maps codes to units, checking levels and duplicates.
+func unitMap(units []geo.Unit) (map[string]*geo.Unit, error) {
 	byCode := make(map[string]*geo.Unit, len(units))
 	for i := range units {
 		u := &units[i]
@@ -44,121 +54,44 @@ func Build(units []geo.Unit, people []geo.Responsibility) (*Index, error) {
 		}
 		byCode[u.Code] = u
 	}
+	return byCode, nil
+}
 
-	// People of each unit, in the order the database gives them: role, name, id.
-	var rs []geo.Responsibility
-	for _, r := range people {
-		if r.Role == geo.UnitHead || geo.RoleLevel[r.Role] == "" {
-			continue
-		}
-		if _, ok := byCode[r.UnitCode]; ok {
-			rs = append(rs, r)
-		}
-	}
-	sort.SliceStable(rs, func(i, j int) bool {
-		a, b := rs[i], rs[j]
-		if a.UnitCode != b.UnitCode {
-			return a.UnitCode < b.UnitCode
-		}
-		if a.Role != b.Role {
-			return a.Role < b.Role
-		}
-		if a.Name != b.Name {
-			return a.Name < b.Name
-		}
-		return a.PersonID < b.PersonID
-	})
-	all := make([]geo.Person, len(rs))
-	peopleOf := make(map[string][]geo.Person)
-	for i, r := range rs {
-		all[i] = geo.Person{Role: r.Role, Name: r.Name, Phone: r.Phone}
-	}
-	for i := 0; i < len(rs); {
-		j := i
-		for j < len(rs) && rs[j].UnitCode == rs[i].UnitCode {
-			j++
-		}
-		peopleOf[rs[i].UnitCode] = all[i:j:j]
-		i = j
-	}
-	empty := []geo.Person{}
-
-	// Links, memoised per code, so ancestors' links are shared.
-	links := make(map[string][]geo.Link, len(units))
-	var chainLinks func(code string, depth int) ([]geo.Link, error)
-	chainLinks = func(code string, depth int) ([]geo.Link, error) {
-		if l, ok := links[code]; ok {
-			return l, nil
-		}
-		u := byCode[code]
-		if depth > len(geo.Levels) {
-			return nil, fmt.Errorf("index: the parents of unit %q form a cycle or are too deep", code)
-		}
-		var parent []geo.Link
-		if u.ParentCode != "" {
-			if _, ok := byCode[u.ParentCode]; !ok {
-				return nil, fmt.Errorf("index: unit %q has parent %q, which is not among the units", u.Code, u.ParentCode)
-			}
-			var err error
-			if parent, err = chainLinks(u.ParentCode, depth+1); err != nil {
-				return nil, err
-			}
-		}
-		ppl := peopleOf[code]
-		if ppl == nil {
-			ppl = empty
-		}
-		l := make([]geo.Link, len(parent)+1)
-		copy(l, parent)
-		l[len(parent)] = geo.Link{Level: u.Level, Code: u.Code, Name: u.Name, People: ppl}
-		links[code] = l
-		return l, nil
-	}
-
+// buildIndex indexes every level of the units from scratch.
+func buildIndex(units map[string]*geo.Unit, b *chainBuilder) (*Index, error) {
 	ix := &Index{}
 	for r := len(geo.Levels) - 1; r >= 0; r-- {
-		lv := geo.Levels[r]
-		var us []*geo.Unit
-		for i := range units {
-			if units[i].Level == lv && len(units[i].Geom) > 0 {
-				us = append(us, &units[i])
-			}
-		}
-		if len(us) == 0 {
-			continue
-		}
-		sort.Slice(us, func(i, j int) bool { return us[i].Code < us[j].Code })
-		chains := make([]geo.Chain, len(us))
-		codes := make([]string, len(us))
-		for i, u := range us {
-			l, err := chainLinks(u.Code, 0)
-			if err != nil {
-				return nil, err
-			}
-			c := geo.Chain{Links: l, Complete: u.Level == geo.Grid}
-			if !c.Complete {
-				c.Missing = string(geo.Grid)
-			}
-			chains[i] = c
-			codes[i] = u.Code
-		}
-		ly, err := buildLayer(us)
+		li, err := buildLevel(geo.Levels[r], units, b)
 		if err != nil {
 			return nil, err
 		}
-		ly.chains, ly.codes = chains, codes
-		if ly.n > 0 {
-			ix.layers = append(ix.layers, ly)
+		if li != nil {
+			ix.levels = append(ix.levels, li)
 		}
 	}
 	return ix, nil
 }
 
+// buildLevel indexes the units of one level that have geometry; nil when there are none.
+func buildLevel(lv geo.Level, units map[string]*geo.Unit, b *chainBuilder) (*levelIndex, error) {
+	var us []*geo.Unit
+	for _, u := range units {
+		if u.Level == lv && len(u.Geom) > 0 {
+			us = append(us, u)
+		}
+	}
+	if len(us) == 0 {
+		return nil, nil
+	}
+	sort.Slice(us, func(i, j int) bool { return us[i].Code < us[j].Code })
+	return newLevelIndex(lv, us, func(u *geo.Unit) (geo.Chain, error) { return b.chain(u.Code) })
+}
+
 // find returns the layer and the index in it of the deepest, smallest-code unit covering the
 // point, or nil.
 func (ix *Index) find(x, y float64) (*layer, int) {
-	for _, ly := range ix.layers {
-		if i := ly.find(x, y); i >= 0 {
+	for _, li := range ix.levels {
+		if ly, i := li.find(x, y); ly != nil {
 			return ly, i
 		}
 	}
@@ -186,12 +119,17 @@ func (ix *Index) Resolve(ctx context.Context, lon, lat float64) (geo.Chain, erro
 }
 
 // ChainOf returns the precomputed chain of the indexed unit with the given code (units with
-// geometry only).
+// geometry only). It searches every shard: for tests and tools, not for the lookup path.
 func (ix *Index) ChainOf(code string) (geo.Chain, bool) {
-	for _, ly := range ix.layers {
-		i := sort.SearchStrings(ly.codes, code)
-		if i < len(ly.codes) && ly.codes[i] == code {
-			return ly.chains[i], true
+	for _, li := range ix.levels {
+		for _, ly := range li.shards {
+			if ly == nil {
+				continue
+			}
+			i := sort.SearchStrings(ly.codes, code)
+			if i < len(ly.codes) && ly.codes[i] == code {
+				return ly.chains[i], true
+			}
 		}
 	}
 	return geo.Chain{}, false
@@ -201,6 +139,8 @@ func (ix *Index) ChainOf(code string) (geo.Chain, bool) {
 type Stats struct {
 	Level        geo.Level
 	Units        int
+	Shards       int // non-empty shards
+	Indexed      int // units over all shards: a unit that straddles shards counts in each
 	Cells        int // cells of the uniform grid
 	WholeCells   int // cells wholly inside one unit with no boundary: answered without a test
 	CellEntries  int // candidate entries over all cells
@@ -211,14 +151,29 @@ type Stats struct {
 // Stats returns one entry per layer, deepest first.
 func (ix *Index) Stats() []Stats {
 	var s []Stats
-	for _, ly := range ix.layers {
-		st := Stats{Level: ly.level, Units: ly.n, Cells: ly.nx * ly.ny, CellEntries: len(ly.cand),
-			Vertices: len(ly.coords) / 2, CellW: 1 / ly.invW, CellH: 1 / ly.invH}
-		for c := 0; c < ly.nx*ly.ny; c++ {
-			if ly.cellStart[c+1]-ly.cellStart[c] == 1 && ly.cand[ly.cellStart[c]] < 0 {
-				st.WholeCells++
+	for _, li := range ix.levels {
+		st := Stats{Level: li.level}
+		codes := map[string]bool{}
+		for _, ly := range li.shards {
+			if ly == nil {
+				continue
+			}
+			st.Shards++
+			st.Indexed += ly.n
+			for _, c := range ly.codes {
+				codes[c] = true
+			}
+			st.Cells += ly.nx * ly.ny
+			st.CellEntries += len(ly.cand)
+			st.Vertices += len(ly.coords) / 2
+			st.CellW, st.CellH = 1/ly.invW, 1/ly.invH
+			for c := 0; c < ly.nx*ly.ny; c++ {
+				if ly.cellStart[c+1]-ly.cellStart[c] == 1 && ly.cand[ly.cellStart[c]] < 0 {
+					st.WholeCells++
+				}
 			}
 		}
+		st.Units = len(codes)
 		s = append(s, st)
 	}
 	return s

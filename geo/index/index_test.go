@@ -20,7 +20,10 @@ import (
 const sampleDir = "../../data/sample/"
 
 // sample is 水城区 generated with seed 1, and its index, built once for all tests.
-var sample = sync.OnceValues(func() (*gen.County, error) {
+var sample = sync.OnceValues(func() (*gen.County, error) { return generate(gen.Options{Seed: 1}) })
+
+// generate generates 水城区 with the given options.
+func generate(opt gen.Options) (*gen.County, error) {
 	f, err := os.Open(sampleDir + "520204-county.geojson")
 	if err != nil {
 		return nil, err
@@ -39,8 +42,8 @@ var sample = sync.OnceValues(func() (*gen.County, error) {
 	if err != nil {
 		return nil, err
 	}
-	return gen.Generate(code, name, mp, divs, gen.Options{Seed: 1})
-})
+	return gen.Generate(code, name, mp, divs, opt)
+}
 
 var sampleIndex = sync.OnceValues(func() (*Index, error) {
 	c, err := sample()

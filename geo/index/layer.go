@@ -47,8 +47,10 @@ type layer struct {
 	chains []geo.Chain
 }
 
-// buildLayer indexes units, which are of one level and sorted by code.
-func buildLayer(units []*geo.Unit) (*layer, error) {
+// buildLayer indexes units, which are of one level and sorted by code. With clip, the cells
+// cover only the part of the units' extent inside clip (the rest of each unit is indexed by
+// the neighbouring shards): lookups outside clip must not be asked of this layer.
+func buildLayer(units []*geo.Unit, clip *[4]float64) (*layer, error) {
 	ly := &layer{level: units[0].Level, n: len(units)}
 	ly.minX, ly.minY = math.Inf(1), math.Inf(1)
 	ly.maxX, ly.maxY = math.Inf(-1), math.Inf(-1)
@@ -96,7 +98,11 @@ func buildLayer(units []*geo.Unit) (*layer, error) {
 			ly.maxX, ly.maxY = max(ly.maxX, ub[2]), max(ly.maxY, ub[3])
 		}
 	}
-	if !(ly.minX <= ly.maxX) {
+	if clip != nil {
+		ly.minX, ly.minY = max(ly.minX, clip[0]), max(ly.minY, clip[1])
+		ly.maxX, ly.maxY = min(ly.maxX, clip[2]), min(ly.maxY, clip[3])
+	}
+	if !(ly.minX <= ly.maxX && ly.minY <= ly.maxY) {
 		ly.n = 0 // no geometry at all
 		return ly, nil
 	}
