@@ -32,6 +32,7 @@ var statusOf = map[geo.Kind]struct {
 	geo.Invalid:     {http.StatusBadRequest, "invalid"},
 	geo.NotFound:    {http.StatusNotFound, "not_found"},
 	geo.Conflict:    {http.StatusConflict, "conflict"},
+	geo.Forbidden:   {http.StatusForbidden, "forbidden"},
 	geo.Unavailable: {http.StatusServiceUnavailable, "unavailable"},
 	geo.Internal:    {http.StatusInternalServerError, "internal"},
 }

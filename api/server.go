@@ -25,6 +25,13 @@ type Deps struct {
 	Log         *slog.Logger
 	// Timeout cuts off a request that runs longer (default 10 s).
 	Timeout time.Duration
+	// Tiles, when set, serves vector tiles, TileJSON and styles.
+	Tiles TileSource
+	// AuthorizePrivate decides whether a request may read a private tileset (households).
+	// Nil: private tilesets are not served. This is the seam for access control.
+	AuthorizePrivate func(r *http.Request) error
+	// WebDir, when set, is the folder of the map page (web/), served at /.
+	WebDir string
 }
 
 // Server serves the HTTP API.
@@ -60,6 +67,8 @@ func New(d Deps) *Server {
 	// A batch streams for as long as its input lasts (a million points), within a wider limit.
 	s.mux.With(s.withTimeout(time.Hour)).Post("/v1/resolve", s.resolveBatch)
 	s.mux.With(s.withTimeout(time.Hour)).Post("/v1/households/chains", s.householdChains)
+	s.routeTiles()
+	s.routeWeb()
 	return s
 }
 

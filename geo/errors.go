@@ -16,6 +16,7 @@ const (
 	NotFound                // the thing asked for does not exist
 	Conflict                // the input clashes with stored state (a stale version, a duplicate)
 	Unavailable             // a dependency (the database) cannot be reached
+	Forbidden               // the caller may not see this (personal data)
 )
 
 // Error is an error with a kind, a message meant for the client, and optionally the field

@@ -114,7 +114,7 @@ func (db *DB) GridAt(ctx context.Context, lon, lat float64) (string, error) {
 }
 
 // codesAt resolves many points in one statement: for each, the grid that owns it by the
-// edge rule, or else the deepest unit that covers it, or '' — the same answer as Resolve
+// edge rule, or else the deepest unit that covers it, or ” — the same answer as Resolve
 // per point, as one join. Tests compare the in-memory index with it, point by point.
 const codesAt = `
 SELECT coalesce(

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Starts gridmap on a fresh machine: installs PostgreSQL 15 + PostGIS 3 when missing, starts
 # the project's own cluster (.pgdata/), migrates, generates and loads the sample county
-# 水城区 (520204) the first time, then serves on http://localhost:${PORT:-8080}.
+# 水城区 (520204) the first time, installs the map page's npm packages, then serves the API,
+# the tiles and the map on http://localhost:${PORT:-8080}.
 # Run it again at any time: the cluster and the data are reused. Ctrl-C stops the server;
 # `scripts/up.sh stop` stops the database cluster too.
 set -euo pipefail
@@ -11,6 +12,10 @@ cd "$ROOT"
 if [ "${1:-}" = "stop" ]; then stop_cluster; log "database cluster stopped"; exit 0; fi
 
 install_packages
+if [ ! -f web/node_modules/maplibre-gl/dist/maplibre-gl.js ]; then
+  log "installing the map page's packages (MapLibre GL JS) from npm"
+  (cd web && npm ci --no-audit --no-fund --loglevel=error)
+fi
 start_cluster
 ensure_database gridmap
 export DATABASE_URL=${DATABASE_URL:-$(database_url gridmap)}

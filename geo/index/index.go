@@ -1,17 +1,19 @@
 // Package index is an immutable in-memory geo.Resolver: it answers which units cover a point
 // without a database, at memory speed.
 //
-// Each level that has geometry gets a layer: its units sorted by code, their rings as flat
-// coordinate slices, and a uniform grid of cells over the layer's extent. A cell lists, in
-// code order, the units whose boundary touches it (these need an exact point-in-polygon test)
-// and the units that contain the whole cell (these answer without a test). A lookup asks the
-// grid layer first, then group, village, town and county, and returns the first unit of the
-// first layer that covers the point: the deepest level, and the smallest code within it
-// (geo.EdgeRule). Polygons are closed, as ST_Covers: a point on an edge or vertex is covered.
+// Each level that has geometry is cut into shards (a coarse grid over the level's extent, about
+// 512 units per shard), and each shard is a layer: its units sorted by code, their rings as flat
+// coordinate slices, and a uniform grid of cells over the shard. A cell lists, in code order,
+// the units whose boundary touches it (these need an exact point-in-polygon test) and the units
+// that contain the whole cell (these answer without a test). A lookup asks the grid level
+// first, then group, village, town and county, and returns the first unit of the first level
+// that covers the point: the deepest level, and the smallest code within it (geo.EdgeRule).
+// Polygons are closed, as ST_Covers: a point on an edge or vertex is covered.
 //
 // Chains (county down to the unit, with the people of each level) are built once per unit, so
 // Resolve does not allocate; the returned chain shares its slices with the index and must not
-// be modified.
+// be modified. Live keeps an index in step with edits by rebuilding only the shards an edit
+// touches.
 package index
 
 import (

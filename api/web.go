@@ -1,0 +1,48 @@
+package api
+
+import (
+	"net/http"
+	"os"
+	"path"
+	"path/filepath"
+
+	"github.com/gridmap/gridmap/geo"
+)
+
+// routeWeb serves the map page from Deps.WebDir: / is its index.html, /web/ its files, and
+// /web/vendor/ MapLibre GL JS as npm installed it (web/node_modules/maplibre-gl/dist).
+func (s *Server) routeWeb() {
+	dir := s.deps.WebDir
+	if dir == "" {
+		return
+	}
+	vendor := filepath.Join(dir, "node_modules", "maplibre-gl", "dist")
+	s.mux.Get("/", func(w http.ResponseWriter, r *http.Request) {
+		if _, err := os.Stat(filepath.Join(vendor, "maplibre-gl.js")); err != nil {
+			s.writeError(w, r, geo.Errorf(geo.Unavailable, "the map page needs MapLibre GL JS: run `npm ci --prefix %s` (scripts/up.sh does)", dir))
+			return
+		}
+		http.ServeFile(w, r, filepath.Join(dir, "index.html"))
+	})
+	s.mux.Handle("/web/vendor/*", http.StripPrefix("/web/vendor/", http.FileServer(http.Dir(vendor))))
+	s.mux.Handle("/web/*", http.StripPrefix("/web/", http.FileServer(onlyFiles{http.Dir(dir)})))
+}
+
+// onlyFiles serves the files at the top of the page's folder: no directory listings, nothing
+// under node_modules (the vendor route serves MapLibre's dist only).
+type onlyFiles struct{ fs http.FileSystem }
+
+func (o onlyFiles) Open(name string) (http.File, error) {
+	if path.Dir(path.Clean("/"+name)) != "/" {
+		return nil, os.ErrNotExist
+	}
+	f, err := o.fs.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	if st, err := f.Stat(); err != nil || st.IsDir() {
+		f.Close()
+		return nil, os.ErrNotExist
+	}
+	return f, nil
+}

@@ -1,0 +1,35 @@
+package tiles
+
+import (
+	"testing"
+
+	"github.com/paulmach/orb/encoding/mvt"
+	"github.com/paulmach/orb/maptile"
+)
+
+// decode renders a tile and decodes it with orb's MVT decoder (an implementation
+// independent of this package's encoder); the coordinates stay tile coordinates.
+func decode(t testing.TB, s *Set, tile maptile.Tile) mvt.Layers {
+	t.Helper()
+	data, err := s.Render(uint32(tile.Z), tile.X, tile.Y)
+	if err != nil {
+		t.Fatalf("Render %v: %v", tile, err)
+	}
+	if len(data) == 0 {
+		return nil
+	}
+	ls, err := mvt.Unmarshal(data)
+	if err != nil {
+		t.Fatalf("tile %v does not decode: %v", tile, err)
+	}
+	return ls
+}
+
+func layerOf(ls mvt.Layers, name string) *mvt.Layer {
+	for _, l := range ls {
+		if l.Name == name {
+			return l
+		}
+	}
+	return nil
+}
