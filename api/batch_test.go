@@ -161,3 +161,40 @@ func TestHouseholdChainsInBulk(t *testing.T) {
 		})
 	}
 }
+
+// A batch whose body is still partly unread when the answer starts — here some 200 KB of
+// CSV — is answered to its last point: net/http must not drop the rest of the body once the
+// first lines go out (it did for bodies under 256 KiB, answering a few hundred points and
+// then an error on every line after). Points agree with the single lookup.
+func TestBatchAnswersEveryPointOfAMidSizedBody(t *testing.T) {
+	_, servers := bothResolvers(t)
+	srv := servers["memory"]
+	rng := rand.New(rand.NewSource(11))
+	var rows []string
+	type pt struct{ lon, lat float64 }
+	var pts []pt
+	for i := range 6000 {
+		p := pt{104.57 + rng.Float64()*0.69, 26.05 + rng.Float64()*0.87}
+		pts = append(pts, p)
+		rows = append(rows, fmt.Sprintf("p%d,%.6f,%.6f", i, p.lon, p.lat))
+	}
+	body := "id,lon,lat\n" + strings.Join(rows, "\n") + "\n"
+	status, lines := postBatch(t, srv.URL, "text/csv", body)
+	if status != 200 || len(lines) != len(pts) {
+		t.Fatalf("status %d, %d lines for %d points (body %d bytes)", status, len(lines), len(pts), len(body))
+	}
+	for i, l := range lines {
+		if l.I != i || l.ID != fmt.Sprintf("p%d", i) {
+			t.Fatalf("line %d is for point %d %v", i, l.I, l.ID)
+		}
+		if l.Error != nil && l.Error.Status != 404 {
+			t.Fatalf("point %d: %+v", i, l.Error)
+		}
+		if i%100 == 0 {
+			_, b, _ := get(t, fmt.Sprintf("%s/v1/resolve?lon=%.6f&lat=%.6f", srv.URL, pts[i].lon, pts[i].lat))
+			if l.Grid != grid(b.Chain) {
+				t.Fatalf("point %d: batch says %q, the single lookup %q", i, l.Grid, grid(b.Chain))
+			}
+		}
+	}
+}
