@@ -26,10 +26,20 @@ install_packages() {
   [ -f /usr/share/postgresql/15/extension/postgis.control ] || need+=(postgresql-15-postgis-3)
   # wrk is the HTTP load generator `gridmap bench` drives; tests do not need it.
   command -v wrk >/dev/null || need+=(wrk)
+  # Chromium runs the map page in the browser test.
+  [ -x /usr/bin/chromium ] || need+=(chromium)
   if [ ${#need[@]} -gt 0 ]; then
     log "installing ${need[*]} from Debian's packages"
     as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq
     as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+  fi
+}
+
+# The map page's packages (MapLibre GL JS) from npm, pinned by web/package-lock.json.
+install_web() {
+  if [ ! -f "$ROOT/web/node_modules/maplibre-gl/dist/maplibre-gl.js" ]; then
+    log "installing the map page's packages (MapLibre GL JS) from npm"
+    (cd "$ROOT/web" && npm ci --no-audit --no-fund --loglevel=error)
   fi
 }
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test of gridmap against a real PostGIS: installs PostgreSQL 15 + PostGIS 3 when
-# missing, starts the project's own cluster (.pgdata/), then runs go vet and go test.
+# missing (and Chromium and the map page's npm packages for the browser test), starts the
+# project's own cluster (.pgdata/), then runs go vet and go test.
 # Each test package creates and drops its own database in that cluster.
 # Extra arguments go to `go test` (for example: scripts/test.sh -run Resolve ./api/).
 set -euo pipefail
@@ -8,8 +9,10 @@ set -euo pipefail
 cd "$ROOT"
 
 install_packages
+install_web
 start_cluster
 export GRIDMAP_TEST_DATABASE_URL=$(database_url postgres)
+export GRIDMAP_BROWSER=/usr/bin/chromium
 
 log "go vet"
 go vet ./...

@@ -12,10 +12,7 @@ cd "$ROOT"
 if [ "${1:-}" = "stop" ]; then stop_cluster; log "database cluster stopped"; exit 0; fi
 
 install_packages
-if [ ! -f web/node_modules/maplibre-gl/dist/maplibre-gl.js ]; then
-  log "installing the map page's packages (MapLibre GL JS) from npm"
-  (cd web && npm ci --no-audit --no-fund --loglevel=error)
-fi
+install_web
 start_cluster
 ensure_database gridmap
 export DATABASE_URL=${DATABASE_URL:-$(database_url gridmap)}
