@@ -199,7 +199,12 @@ func TestTilesAgreeWithPlainSTAsMVT(t *testing.T) {
 		if len(theirs) == 0 {
 			t.Fatalf("z%d: the plain tile has no grids", z)
 		}
-		for code := range theirs {
+		for code, props := range theirs {
+			for k := range props {
+				if k != "code" && k != "name" && k != "level" && k != "grid_worker" {
+					t.Errorf("z%d: the ST_AsMVT tile has attribute %q on grid %s", z, k, code)
+				}
+			}
 			if _, ok := ours[code]; !ok {
 				t.Errorf("z%d: grid %s is in the ST_AsMVT tile, not in ours", z, code)
 			}

@@ -126,7 +126,12 @@ func NewEntry(data []byte) *Entry {
 	return e
 }
 
-var gzips = sync.Pool{New: func() any { return gzip.NewWriter(nil) }}
+// gzips compress at the fastest level: on a cold tile the default level costs more than the
+// render itself (about 2/3 of the time at province size), for 15-20% smaller bodies.
+var gzips = sync.Pool{New: func() any {
+	zw, _ := gzip.NewWriterLevel(nil, gzip.BestSpeed)
+	return zw
+}}
 
 // Put stores the tile of key, rendered from the Set of generation gen, and returns its
 // entry. The entry is returned, for the caller to serve, even when it is not stored: when

@@ -73,7 +73,7 @@ type indexInfo struct {
 }
 
 func runBench(ctx context.Context, args []string) error {
-	fs := newFlags("bench", "[-only index,http,batch] [section flags]")
+	fs := newFlags("bench", "[-only index,agree,update,http,batch,tiles] [section flags]")
 	var names []string
 	for _, s := range sortedSections() {
 		names = append(names, s.Name)

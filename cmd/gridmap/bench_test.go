@@ -93,7 +93,9 @@ func TestBenchPrintsOneTable(t *testing.T) {
 	runBin("import", "dir", data)
 
 	cmd := exec.Command(bin, "bench", "-points", "5000", "-db-points", "20", "-http-duration", "1s",
-		"-batch-points", "20000", "-batch-runs", "1", "-pg-batch-points", "2000")
+		"-batch-points", "20000", "-batch-runs", "1", "-pg-batch-points", "2000",
+		"-agree-points", "2000", "-agree-vertices", "2000", "-update-edits", "3",
+		"-tile-count", "200", "-tile-duration", "1s")
 	cmd.Env = env
 	out, err := cmd.Output()
 	if err != nil {
@@ -105,11 +107,15 @@ func TestBenchPrintsOneTable(t *testing.T) {
 	for _, r := range rows {
 		sections[r[1]]++
 	}
-	if sections["index"] < 5 || sections["batch"] != 4 || sections["http"] < 1 {
+	if sections["index"] < 5 || sections["batch"] != 4 || sections["http"] < 1 || sections["agree"] != 2 ||
+		sections["update"] != 2 || sections["tiles"] < 8 {
 		t.Fatalf("sections %v in\n%s", sections, table)
 	}
 	if !strings.Contains(table, "| batch | grids named alike by the batch and the PostGIS join | 2000 of 2000 points |") {
 		t.Fatalf("the batch and PostGIS disagree:\n%s", table)
+	}
+	if strings.Count(table, "| 0 disagreements in ") != 2 {
+		t.Fatalf("the index and PostGIS disagree:\n%s", table)
 	}
 	if _, err := exec.LookPath("wrk"); err == nil && !regexp.MustCompile(`\| http \| ratio: memory / postgis requests per second .*\| [0-9.]+× \|`).MatchString(table) {
 		t.Fatalf("no HTTP ratio:\n%s", table)
