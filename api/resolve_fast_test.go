@@ -1,0 +1,675 @@
+package api
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"math"
+	"math/rand"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"reflect"
+	"runtime/debug"
+	"strconv"
+	"sync"
+	"testing"
+
+	"github.com/gridmap/gridmap/geo"
+	"github.com/gridmap/gridmap/geo/gen"
+	"github.com/gridmap/gridmap/geo/index"
+	"github.com/paulmach/orb"
+)
+
+// fastSample is 水城区 generated in memory (no database) and its live index, as serve holds
+// it, built once for the tests and benchmarks of this file.
+var fastSample = sync.OnceValues(func() (*gen.County, error) {
+	f, err := os.Open("../data/sample/520204-county.geojson")
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	code, name, outline, err := gen.ReadOutline(f)
+	if err != nil {
+		return nil, err
+	}
+	d, err := os.Open("../data/sample/520204-divisions.csv")
+	if err != nil {
+		return nil, err
+	}
+	defer d.Close()
+	divs, err := gen.ReadDivisionsCSV(d)
+	if err != nil {
+		return nil, err
+	}
+	return gen.Generate(code, name, outline, divs, gen.Options{Seed: 7})
+})
+
+var fastLive = sync.OnceValues(func() (*index.Live, error) {
+	c, err := fastSample()
+	if err != nil {
+		return nil, err
+	}
+	return index.NewLive(c.Units, c.People, 1)
+})
+
+func sampleLive(tb testing.TB) (*gen.County, *index.Live) {
+	tb.Helper()
+	c, err := fastSample()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	l, err := fastLive()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return c, l
+}
+
+// countyBox is the bounding box of the county unit.
+func countyBox(c *gen.County) [4]float64 {
+	for _, u := range c.Units {
+		if u.Level == geo.County {
+			b := u.Geom.Bound()
+			return [4]float64{b.Min[0], b.Min[1], b.Max[0], b.Max[1]}
+		}
+	}
+	panic("no county")
+}
+
+// boxQueries returns n query strings at random points of the box written as the wrk script
+// writes them (six decimals), about half of them outside the data.
+func boxQueries(box [4]float64, n int, seed int64) []string {
+	rng := rand.New(rand.NewSource(seed))
+	qs := make([]string, n)
+	for i := range qs {
+		lon := box[0] + rng.Float64()*(box[2]-box[0])
+		lat := box[1] + rng.Float64()*(box[3]-box[1])
+		qs[i] = fmt.Sprintf("lon=%.6f&lat=%.6f", lon, lat)
+	}
+	return qs
+}
+
+// generalRoad hides Find: a server over it answers every lookup as resolvePoint always
+// did, through Resolve and encoding/json.
+type generalRoad struct{ geo.Resolver }
+
+func quietServer(res geo.Resolver) *Server {
+	return New(Deps{Resolver: res, Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+}
+
+// answer is one response as the recorder saw it.
+type answer struct {
+	status int
+	header http.Header
+	body   string
+}
+
+func record(h http.HandlerFunc, query string) answer {
+	rec := httptest.NewRecorder()
+	h(rec, httptest.NewRequest(http.MethodGet, "/v1/resolve?"+query, nil))
+	return answer{rec.Code, rec.Header(), rec.Body.String()}
+}
+
+// referenceAnswer is what encoding/json writes for the lookup of the query's point
+// (already in WGS84) with res: the resolveResponse of its chain, or the errorBody of the
+// error, the way writeJSON writes them.
+func referenceAnswer(t *testing.T, res geo.Resolver, lon, lat float64) answer {
+	t.Helper()
+	var body bytes.Buffer
+	enc := json.NewEncoder(&body)
+	enc.SetEscapeHTML(false)
+	status := http.StatusOK
+	ch, err := res.Resolve(context.Background(), lon, lat)
+	if err != nil {
+		status = http.StatusNotFound
+		err = enc.Encode(errorBody{Error: detailOf(err)})
+	} else {
+		err = enc.Encode(resolveResponse{Point: point{lon, lat}, Chain: ch, Message: incompleteMessage(ch)})
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	return answer{status, http.Header{"Content-Type": {"application/json; charset=utf-8"}}, body.String()}
+}
+
+func sameAnswer(a, b answer) bool {
+	return a.status == b.status && a.body == b.body && reflect.DeepEqual(a.header, b.header)
+}
+
+// checkFastRoad asks for query through the fast road alone, which must answer it, and
+// compares the answer with the general road's and with encoding/json's output of the
+// structures for the point (lon, lat in WGS84). It reports whether the point was found.
+func checkFastRoad(t *testing.T, fast, general *Server, res geo.Resolver, query string, lon, lat float64) bool {
+	t.Helper()
+	f, ok := res.(chainFinder)
+	if !ok {
+		t.Fatalf("%T offers no Find", res)
+	}
+	var took bool
+	got := record(func(w http.ResponseWriter, r *http.Request) { took = fast.resolvePointFast(w, r, f) }, query)
+	if !took {
+		t.Fatalf("%s: the fast road did not answer", query)
+	}
+	if via := record(fast.resolvePoint, query); !sameAnswer(got, via) {
+		t.Fatalf("%s: resolvePoint answered\n%+v\nbut the fast road\n%+v", query, via, got)
+	}
+	want := record(general.resolvePoint, query)
+	if !sameAnswer(got, want) {
+		t.Fatalf("%s: the fast road answered\n%d %v %q\nthe general road\n%d %v %q",
+			query, got.status, got.header, got.body, want.status, want.header, want.body)
+	}
+	if ref := referenceAnswer(t, res, lon, lat); !sameAnswer(got, ref) {
+		t.Fatalf("%s: the fast road answered\n%d %v %q\nencoding/json writes\n%d %v %q",
+			query, got.status, got.header, got.body, ref.status, ref.header, ref.body)
+	}
+	return got.status == http.StatusOK
+}
+
+// The fast road answers exactly what the general road (Resolve and encoding/json) answers,
+// hits and misses, WGS84 and GCJ-02, at random points of 水城区 written in several ways.
+func TestResolveFastMatchesEncodingJSON(t *testing.T) {
+	c, live := sampleLive(t)
+	fast, general := quietServer(live), quietServer(generalRoad{live})
+	box := countyBox(c)
+	rng := rand.New(rand.NewSource(5))
+	crss := []string{"", "&crs=wgs84", "&crs=gcj02", "&crs=GCJ-02", "&crs=cgcs2000", "&crs=EPSG:4490", "&crs=Epsg:4326"}
+	n := 6000
+	if testing.Short() {
+		n = 1500
+	}
+	var hits, misses, gcjHits, incomplete int
+	for i := range n {
+		w, h := box[2]-box[0], box[3]-box[1]
+		lon := box[0] - 0.05*w + rng.Float64()*1.1*w
+		lat := box[1] - 0.05*h + rng.Float64()*1.1*h
+		var lonText, latText string
+		switch i % 4 {
+		case 0: // as the wrk script and most clients write them
+			lonText, latText = strconv.FormatFloat(lon, 'f', 6, 64), strconv.FormatFloat(lat, 'f', 6, 64)
+		case 1: // every digit of a float64
+			lonText, latText = strconv.FormatFloat(lon, 'g', -1, 64), strconv.FormatFloat(lat, 'g', -1, 64)
+		case 2: // a few digits, an exponent
+			lonText, latText = strconv.FormatFloat(lon, 'f', 2, 64), strconv.FormatFloat(lat*1000, 'f', 1, 64)+"e-3"
+		case 3: // more digits than a float64 holds, trailing zeros
+			lonText, latText = strconv.FormatFloat(lon, 'f', 9, 64), strconv.FormatFloat(lat, 'f', 4, 64)+"000"
+		}
+		crs := crss[rng.Intn(len(crss))]
+		query := "lon=" + lonText + "&lat=" + latText + crs
+		wLon, _ := strconv.ParseFloat(lonText, 64)
+		wLat, _ := strconv.ParseFloat(latText, 64)
+		if crsOf(crs[min(len(crs), 5):]) == crsGCJ02 {
+			wLon, wLat = geo.GCJ02ToWGS84(wLon, wLat)
+		}
+		if checkFastRoad(t, fast, general, live, query, wLon, wLat) {
+			hits++
+			if crs != "" && crsOf(crs[5:]) == crsGCJ02 {
+				gcjHits++
+			}
+			if ch, _ := live.Find(wLon, wLat); !ch.Complete {
+				incomplete++
+			}
+		} else {
+			misses++
+		}
+	}
+	t.Logf("%d points: %d found (%d given in GCJ-02, %d incomplete chains), %d outside", n, hits, gcjHits, incomplete, misses)
+	if hits < n/3 || misses < n/10 || gcjHits == 0 {
+		t.Fatalf("the points do not exercise every case: %d found, %d in GCJ-02, %d outside", hits, gcjHits, misses)
+	}
+}
+
+// oddIndex is a made-up index whose names and people need every kind of JSON escaping,
+// with an incomplete chain (a village part no grid covers) and a county around 0,0 where
+// coordinates are written with exponents.
+func oddIndex(t *testing.T) *index.Index {
+	t.Helper()
+	sq := func(x0, y0, x1, y1 float64) orb.MultiPolygon {
+		return orb.MultiPolygon{{{{x0, y0}, {x1, y0}, {x1, y1}, {x0, y1}, {x0, y0}}}}
+	}
+	units := []geo.Unit{
+		{Code: "520204", Level: geo.County, Name: `县 "quoted" \ back<>&`, Geom: sq(105, 26, 106, 27)},
+		{Code: "520204001", Level: geo.Town, ParentCode: "520204", Name: "tab\there\nnewline\u2028ls\u2029ps\x7f\x00", Geom: sq(105, 26, 106, 27)},
+		{Code: "520204001001", Level: geo.Village, ParentCode: "520204001", Name: "bad utf-8 \xff\xfe end \xe6\xb0", Geom: sq(105, 26, 105.5, 27)},
+		{Code: "520204001002", Level: geo.Village, ParentCode: "520204001", Name: "村 ✓ 𝄞", Geom: sq(105.5, 26, 106, 27)},
+		{Code: "520204001001001", Level: geo.Grid, ParentCode: "520204001001", Name: "网格\x1f\u00e9", Geom: sq(105, 26, 105.5, 26.5)},
+		{Code: "110101", Level: geo.County, Name: "zero", Geom: sq(-1, -1, 1, 1)},
+		{Code: "110101001", Level: geo.Town, ParentCode: "110101", Name: "t", Geom: sq(-1, -1, 1, 1)},
+		{Code: "110101001001", Level: geo.Village, ParentCode: "110101001", Name: "v", Geom: sq(-1, -1, 1, 1)},
+		{Code: "110101001001001", Level: geo.Grid, ParentCode: "110101001001", Name: "g", Geom: sq(-1, -1, 1, 1)},
+	}
+	people := []geo.Responsibility{
+		{PersonID: "1", Name: `a "b" \c`, Phone: "199\x01", Role: geo.CountySecretary, UnitCode: "520204"},
+		{PersonID: "2", Name: "张三\u2028", Phone: "", Role: geo.TownDirector, UnitCode: "520204001"},
+		{PersonID: "3", Name: "\xc3", Phone: "<script>", Role: geo.GridHead, UnitCode: "520204001001001"},
+		{PersonID: "4", Name: "w", Phone: "&amp;", Role: geo.GridWorker, UnitCode: "520204001001001"},
+	}
+	ix, err := index.Build(units, people)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ix
+}
+
+// The fast road escapes names and people exactly as encoding/json does, writes the
+// message of an incomplete chain, and writes tiny and negative-zero coordinates as
+// encoding/json does.
+func TestResolveFastOddChains(t *testing.T) {
+	ix := oddIndex(t)
+	fast, general := quietServer(ix), quietServer(generalRoad{ix})
+	queries := []struct {
+		q        string
+		lon, lat float64
+	}{
+		{"lon=105.25&lat=26.25", 105.25, 26.25},   // the grid: complete
+		{"lon=105.25&lat=26.75", 105.25, 26.75},   // village 001 beyond its grid: incomplete
+		{"lon=105.75&lat=26.5", 105.75, 26.5},     // village 002, no grid at all
+		{"lon=105.5&lat=26.5", 105.5, 26.5},       // the corner the villages and the grid share
+		{"lon=107&lat=26.5", 107, 26.5},           // outside
+		{"lon=1e-7&lat=-3e-9", 1e-7, -3e-9},       // exponents in the point
+		{"lon=-0&lat=0", math.Copysign(0, -1), 0}, // negative zero
+		{"lon=0.000001&lat=-0.0000009999", 0.000001, -0.0000009999},
+		{"lon=0.5&lat=1e-300", 0.5, 1e-300},
+		{"lon=-180&lat=-90", -180, -90}, // outside, at the limits
+		{"lon=2e-7&lat=89.99999999999999", 2e-7, 89.99999999999999},
+		{"lon=170&lat=0.00001", 170, 0.00001}, // outside: %v writes 1e-05 where JSON writes 0.00001
+		{"lon=0.00002&lat=-45", 0.00002, -45},
+		{"lon=1e-7&lat=2", 1e-7, 2},
+		{"lon=-0.0&lat=-0", math.Copysign(0, -1), math.Copysign(0, -1)},
+	}
+	for _, q := range queries {
+		checkFastRoad(t, fast, general, ix, q.q, q.lon, q.lat)
+	}
+	// The cached tail is the one encoded afresh.
+	for _, q := range queries[:4] {
+		ch, _ := ix.Find(q.lon, q.lat)
+		cached := resolveTails.appendTail(nil, ch)
+		if fresh := appendResolveTail(nil, ch); !bytes.Equal(cached, fresh) {
+			t.Fatalf("%s: cached %q, encoded %q", q.q, cached, fresh)
+		}
+	}
+}
+
+// The cache tells apart chains that share their first link's address (a prefix of another
+// chain's links), and, when full, either starts over or stops storing, answering right
+// either way.
+func TestChainTails(t *testing.T) {
+	full := []geo.Link{{Level: geo.County, Code: "1"}, {Level: geo.Town, Code: "12"}, {Level: geo.Village, Code: "123"}}
+	chains := []geo.Chain{
+		{Links: full, Complete: true},
+		{Links: full[:2], Missing: "grid"},
+		{Links: full[:2], Complete: true},
+		{Links: full[:2], Missing: "group"},
+		{Links: full[:1], Missing: "grid"},
+	}
+	c := &chainTails{m: make(map[chainKey]chainTail)}
+	for round := range 3 {
+		for _, ch := range chains {
+			want := appendResolveTail([]byte("x"), ch)
+			if got := c.appendTail([]byte("x"), ch); !bytes.Equal(got, want) {
+				t.Fatalf("round %d, %+v: %q, want %q", round, ch, got, want)
+			}
+		}
+	}
+	if c.hits.Load() == 0 {
+		t.Fatal("no hits")
+	}
+
+	many := make([]geo.Chain, maxChainTails+10)
+	for i := range many {
+		many[i] = geo.Chain{Links: []geo.Link{{Level: geo.Grid, Code: strconv.Itoa(i)}}, Complete: true}
+	}
+	check := func(ch geo.Chain) {
+		t.Helper()
+		if got, want := c.appendTail(nil, ch), appendResolveTail(nil, ch); !bytes.Equal(got, want) {
+			t.Fatalf("%+v: %q, want %q", ch, got, want)
+		}
+	}
+	c = &chainTails{m: make(map[chainKey]chainTail)}
+	for _, ch := range many {
+		check(ch)
+	}
+	if len(c.m) != maxChainTails {
+		t.Fatalf("a cache without hits holds %d chains, want it to stop at %d", len(c.m), maxChainTails)
+	}
+	for _, ch := range many[:maxChainTails] {
+		check(ch) // all hits
+	}
+	check(many[len(many)-1]) // paid off: starts over
+	if len(c.m) != 1 || c.hits.Load() != 0 {
+		t.Fatalf("after starting over: %d chains, %d hits", len(c.m), c.hits.Load())
+	}
+}
+
+// appendResolveTail also handles what an index never hands out: no people (null) and no
+// links (null), as encoding/json writes them.
+func TestAppendResolveTailNulls(t *testing.T) {
+	for _, ch := range []geo.Chain{
+		{Links: []geo.Link{{Level: geo.County, Code: "1", Name: "n"}}, Complete: false, Missing: "grid"},
+		{Links: []geo.Link{{Level: geo.Grid, Code: "1", People: []geo.Person{}}}, Complete: true},
+		{Links: []geo.Link{{Level: geo.Town, Code: "\u2028", People: []geo.Person{{Role: "r"}}}}, Missing: "x\"y"},
+	} {
+		want := bytes.TrimPrefix(encodeJSON(t, resolveResponse{Chain: ch, Message: incompleteMessage(ch)}), []byte(`{"point":{"lon":0,"lat":0}`))
+		if got := appendResolveTail(nil, ch); string(got) != string(want) {
+			t.Errorf("%+v:\ngot  %s\nwant %s", ch, got, want)
+		}
+	}
+	var empty geo.Chain
+	empty.Complete = true
+	want := bytes.TrimPrefix(encodeJSON(t, resolveResponse{Chain: empty}), []byte(`{"point":{"lon":0,"lat":0}`))
+	if got := appendResolveTail(nil, empty); string(got) != string(want) {
+		t.Errorf("no links:\ngot  %s\nwant %s", got, want)
+	}
+}
+
+// encodeJSON encodes v as writeJSON does.
+func encodeJSON(t *testing.T, v any) []byte {
+	t.Helper()
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+// Queries the fast road must leave to the general road (which words every error), and
+// queries it may answer, all answered exactly as the general road does.
+func TestResolveFastQueryForms(t *testing.T) {
+	_, live := sampleLive(t)
+	fast, general := quietServer(live), quietServer(generalRoad{live})
+	const in = "lon=105.0197&lat=26.9147"
+	for _, c := range []struct {
+		query string
+		fast  bool // the fast road answers it
+	}{
+		{in, true},
+		{"lat=26.9147&lon=105.0197", true},
+		{in + "&lon=1&lat=2", true},             // the first value counts
+		{"&&" + in + "&", true},                 // empty pairs
+		{"x=1&" + in + "&crs=&y", true},         // other parameters; an empty crs is WGS84
+		{in + "&crs=WGS84", true},               // any case
+		{in + "&crs=gcj-02&crs=nonsense", true}, // the first crs counts
+		{"lon=105.0197&lat=26.9147&a&b&c&d&e", true},
+		{"lon=105.0197&lat=26.9147&a&b&c&d&e&f&g&h", false}, // many parameters: url.ParseQuery
+		{"lon=1e2&lat=0x1p-2", true},                        // as strconv reads them
+		{"lon=105.0197", false},                             // lat missing
+		{"lat=26.9147", false},                              // lon missing
+		{"lon=&lat=26.9", false},
+		{"lon=abc&lat=26.9147", false},
+		{"lon=105.0197&lat=NaN", false},
+		{"lon=Inf&lat=26.9", false},
+		{"lon=181&lat=26.9", false},
+		{"lon=26.9&lat=105.0197", false}, // swapped
+		{"lon=105.0197&lat=91", false},
+		{"lon=%31%30%35.0197&lat=26.9147", false}, // escaped: url decodes it
+		{"lon=+105.0197&lat=26.9147", false},      // a plus is a space to url
+		{"lon=105.0197&lat=26.9147;x=1", false},   // a semicolon drops the pair
+		{"lon=105.0197&lat=26.9147&crs=bd09", false},
+		{"lon=105.0197&lat=26.9147&crs=\u212aa", false}, // non-ASCII: strings.ToLower decides
+		{"lon=105.0197&lat=26.9147&crs=wgs84x", false},
+		{"lon=105.0197&lat=26.9147&crs=epsg:43260", false},
+		{"lon=1_05.0197&lat=26.9147", true}, // Go syntax: strconv reads it, as parseCoord does
+	} {
+		req := httptest.NewRequest(http.MethodGet, "/v1/resolve", nil)
+		req.URL.RawQuery = c.query
+		rec := httptest.NewRecorder()
+		took := fast.resolvePointFast(rec, req, live)
+		if took != c.fast {
+			t.Errorf("%s: the fast road answered: %v, want %v", c.query, took, c.fast)
+		}
+		if !took && (rec.Body.Len() > 0 || len(rec.Header()) > 0 || rec.Code != http.StatusOK) {
+			t.Errorf("%s: the fast road declined but wrote %d %v %q", c.query, rec.Code, rec.Header(), rec.Body)
+		}
+		got := record(fast.resolvePoint, c.query)
+		if want := record(general.resolvePoint, c.query); !sameAnswer(got, want) {
+			t.Errorf("%s: answered\n%d %v %q\nthe general road\n%d %v %q", c.query,
+				got.status, got.header, got.body, want.status, want.header, want.body)
+		}
+		if q, err := url.ParseQuery(c.query); err == nil && took {
+			lon, lat, crs, _ := plainQuery(c.query)
+			if lon != q.Get("lon") || lat != q.Get("lat") || crs != q.Get("crs") {
+				t.Errorf("%s: plainQuery read %q %q %q, url.ParseQuery %q %q %q", c.query, lon, lat, crs,
+					q.Get("lon"), q.Get("lat"), q.Get("crs"))
+			}
+		}
+	}
+}
+
+// Over real HTTP, the answers — status line, every header but Date, body — are the
+// general road's.
+func TestResolveFastOverHTTP(t *testing.T) {
+	c, live := sampleLive(t)
+	fast := httptest.NewServer(quietServer(live))
+	defer fast.Close()
+	general := httptest.NewServer(quietServer(generalRoad{live}))
+	defer general.Close()
+	get := func(base, q string) (int, http.Header, []byte) {
+		resp, err := http.Get(base + "/v1/resolve?" + q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		body, err := io.ReadAll(resp.Body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Header.Del("Date")
+		return resp.StatusCode, resp.Header, body
+	}
+	qs := boxQueries(countyBox(c), 300, 9)
+	qs = append(qs, "lon=105.0197&lat=26.9147&crs=gcj02", "lon=abc&lat=1")
+	codes := map[int]int{}
+	for _, q := range qs {
+		s1, h1, b1 := get(fast.URL, q)
+		s2, h2, b2 := get(general.URL, q)
+		if s1 != s2 || !reflect.DeepEqual(h1, h2) || !bytes.Equal(b1, b2) {
+			t.Fatalf("%s:\n%d %v %s\nthe general road:\n%d %v %s", q, s1, h1, b1, s2, h2, b2)
+		}
+		codes[s1]++
+	}
+	if codes[200] == 0 || codes[404] == 0 || codes[400] == 0 {
+		t.Fatalf("statuses seen: %v", codes)
+	}
+}
+
+// appendJSONFloat writes every float64 as encoding/json does, and the message of a miss
+// writes the coordinates as %v does.
+func TestAppendJSONFloat(t *testing.T) {
+	vals := []float64{0, math.Copysign(0, -1), 1, -1, 1e-6, -1e-6, math.Nextafter(1e-6, 0), math.Nextafter(1e-6, 1),
+		1e21, -1e21, math.Nextafter(1e21, 0), math.Nextafter(1e21, math.Inf(1)), 1e-7, 1e-10, 1e-100, 5e-324,
+		math.MaxFloat64, math.SmallestNonzeroFloat64, 1e20, 123456789012345680000, 0.1, 105.0197, 26.9147,
+		-179.999999, 89.99999999999999, 1e-5, 9.999999999999999e-7, 1.5e300, 2.5e-8}
+	rng := rand.New(rand.NewSource(1))
+	for range 200000 {
+		var f float64
+		switch rng.Intn(4) {
+		case 0: // any bits
+			f = math.Float64frombits(rng.Uint64())
+		case 1: // any magnitude
+			f = (rng.Float64()*2 - 1) * math.Pow(10, float64(rng.Intn(640)-324))
+		case 2: // a coordinate
+			f = (rng.Float64()*2 - 1) * 180
+		case 3: // around the switch to exponents
+			f = (rng.Float64()*2 - 1) * math.Pow(10, float64(rng.Intn(6)-8))
+		}
+		if !math.IsNaN(f) && !math.IsInf(f, 0) {
+			vals = append(vals, f)
+		}
+	}
+	for _, f := range vals {
+		want, err := json.Marshal(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := appendJSONFloat(nil, f); string(got) != string(want) {
+			t.Fatalf("%b: appendJSONFloat %s, encoding/json %s", f, got, want)
+		}
+		if got, want := strconv.AppendFloat(nil, f, 'g', -1, 64), fmt.Sprintf("%v", f); string(got) != want {
+			t.Fatalf("%b: 'g' %s, %%v %s", f, got, want)
+		}
+	}
+}
+
+// The fast road allocates nothing per request, for hits, misses and GCJ-02 input.
+func TestResolveFastDoesNotAllocate(t *testing.T) {
+	if raceEnabled() {
+		t.Skip("the race detector drops pooled buffers on purpose")
+	}
+	c, live := sampleLive(t)
+	s := quietServer(live)
+	qs := boxQueries(countyBox(c), 512, 2)
+	for i := range qs {
+		if i%3 == 0 {
+			qs[i] += "&crs=gcj02"
+		}
+	}
+	reqs := make([]*http.Request, len(qs))
+	for i, q := range qs {
+		reqs[i] = httptest.NewRequest(http.MethodGet, "/v1/resolve?"+q, nil)
+	}
+	w := &reusedWriter{h: http.Header{}}
+	codes := map[int]int{}
+	allocs := testing.AllocsPerRun(20, func() {
+		clear(codes)
+		for _, r := range reqs {
+			w.reset()
+			s.resolvePoint(w, r)
+			codes[w.status]++
+		}
+	})
+	if allocs > 0 {
+		t.Errorf("%v allocations per %d requests (%v)", allocs, len(reqs), codes)
+	}
+	if codes[200] == 0 || codes[404] == 0 || len(codes) != 2 {
+		t.Errorf("statuses: %v: hits and misses must both be measured", codes)
+	}
+}
+
+func raceEnabled() bool {
+	bi, ok := debug.ReadBuildInfo()
+	if !ok {
+		return false
+	}
+	for _, s := range bi.Settings {
+		if s.Key == "-race" {
+			return s.Value == "true"
+		}
+	}
+	return false
+}
+
+// Requests from many goroutines share the chain cache and the buffer pool and still get
+// the general road's answers (run with -race to check the sharing).
+func TestResolveFastConcurrent(t *testing.T) {
+	c, live := sampleLive(t)
+	fast, general := quietServer(live), quietServer(generalRoad{live})
+	qs := boxQueries(countyBox(c), 400, 13)
+	want := make([]answer, len(qs))
+	for i, q := range qs {
+		want[i] = record(general.resolvePoint, q)
+	}
+	var wg sync.WaitGroup
+	errs := make(chan string, 8)
+	for g := range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for k := range 3 * len(qs) {
+				i := (k*7 + g*31) % len(qs)
+				if got := record(fast.resolvePoint, qs[i]); !sameAnswer(got, want[i]) {
+					errs <- fmt.Sprintf("%s: %d %q, want %d %q", qs[i], got.status, got.body, want[i].status, want[i].body)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for e := range errs {
+		t.Error(e)
+	}
+}
+
+// reusedWriter is a ResponseWriter that keeps its memory between requests, so that a
+// benchmark counts the handler's allocations only.
+type reusedWriter struct {
+	h      http.Header
+	status int
+	body   []byte
+}
+
+func (w *reusedWriter) Header() http.Header { return w.h }
+func (w *reusedWriter) WriteHeader(s int)   { w.status = s }
+func (w *reusedWriter) Write(p []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	w.body = append(w.body, p...)
+	return len(p), nil
+}
+func (w *reusedWriter) reset() {
+	clear(w.h)
+	w.status, w.body = 0, w.body[:0]
+}
+
+// BenchmarkResolvePoint measures GET /v1/resolve over the live index at random points of the
+// county's box (about 45% outside the data), with -benchmem:
+//
+//	server/recorder:  the whole router (timeout middleware included) into a new
+//	                  httptest.ResponseRecorder per request
+//	handler/recorder: the handler alone into a new ResponseRecorder
+//	handler/reused:   the handler alone into a writer that keeps its memory: the handler's
+//	                  own allocations
+//	recorder/alone:   what a new ResponseRecorder costs by itself (to subtract)
+//
+// The general/... variants hide Find, so the handler takes the general road.
+func BenchmarkResolvePoint(b *testing.B) {
+	c, live := sampleLive(b)
+	qs := boxQueries(countyBox(c), 1024, 1)
+	reqs := make([]*http.Request, len(qs))
+	for i, q := range qs {
+		reqs[i] = httptest.NewRequest(http.MethodGet, "/v1/resolve?"+q, nil)
+	}
+	for _, road := range []struct {
+		name string
+		res  geo.Resolver
+	}{{"", live}, {"general/", generalRoad{live}}} {
+		s := quietServer(road.res)
+		b.Run(road.name+"server/recorder", func(b *testing.B) {
+			b.ReportAllocs()
+			for i := 0; i < b.N; i++ {
+				s.ServeHTTP(httptest.NewRecorder(), reqs[i%len(reqs)])
+			}
+		})
+		b.Run(road.name+"handler/recorder", func(b *testing.B) {
+			b.ReportAllocs()
+			for i := 0; i < b.N; i++ {
+				s.resolvePoint(httptest.NewRecorder(), reqs[i%len(reqs)])
+			}
+		})
+		b.Run(road.name+"handler/reused", func(b *testing.B) {
+			w := &reusedWriter{h: http.Header{}}
+			b.ReportAllocs()
+			for i := 0; i < b.N; i++ {
+				w.reset()
+				s.resolvePoint(w, reqs[i%len(reqs)])
+			}
+		})
+	}
+	b.Run("recorder/alone", func(b *testing.B) {
+		b.ReportAllocs()
+		body := []byte(`{"point":{"lon":1,"lat":2}}` + "\n")
+		for i := 0; i < b.N; i++ {
+			rec := httptest.NewRecorder()
+			rec.Header().Set("Content-Type", "application/json; charset=utf-8")
+			rec.WriteHeader(http.StatusOK)
+			rec.Write(body)
+		}
+	})
+}
