@@ -60,25 +60,8 @@ func bothResolvers(t *testing.T) (*postgis.DB, map[string]*httptest.Server) {
 }
 
 func loadSample(db *postgis.DB, dir string) error {
-	f, err := os.Open("../data/sample/520204-county.geojson")
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	code, name, outline, err := gen.ReadOutline(f)
-	if err != nil {
-		return err
-	}
-	d, err := os.Open("../data/sample/520204-divisions.csv")
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	divs, err := gen.ReadDivisionsCSV(d)
-	if err != nil {
-		return err
-	}
-	county, err := gen.Generate(code, name, outline, divs, gen.Options{Seed: 7, Households: 20000})
+	county, err := gen.GenerateFromFiles("../data/sample/520204-county.geojson", "../data/sample/520204-divisions.csv",
+		gen.Options{Seed: 7, Households: 20000})
 	if err != nil {
 		return err
 	}

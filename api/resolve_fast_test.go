@@ -12,7 +12,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"os"
 	"reflect"
 	"runtime/debug"
 	"strconv"
@@ -28,25 +27,7 @@ import (
 // fastSample is 水城区 generated in memory (no database) and its live index, as serve holds
 // it, built once for the tests and benchmarks of this file.
 var fastSample = sync.OnceValues(func() (*gen.County, error) {
-	f, err := os.Open("../data/sample/520204-county.geojson")
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	code, name, outline, err := gen.ReadOutline(f)
-	if err != nil {
-		return nil, err
-	}
-	d, err := os.Open("../data/sample/520204-divisions.csv")
-	if err != nil {
-		return nil, err
-	}
-	defer d.Close()
-	divs, err := gen.ReadDivisionsCSV(d)
-	if err != nil {
-		return nil, err
-	}
-	return gen.Generate(code, name, outline, divs, gen.Options{Seed: 7})
+	return gen.GenerateFromFiles("../data/sample/520204-county.geojson", "../data/sample/520204-divisions.csv", gen.Options{Seed: 7})
 })
 
 var fastLive = sync.OnceValues(func() (*index.Live, error) {

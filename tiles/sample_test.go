@@ -2,7 +2,6 @@ package tiles
 
 import (
 	"math/rand"
-	"os"
 	"sync"
 	"testing"
 
@@ -16,26 +15,8 @@ const sampleDir = "../data/sample/"
 
 // generate builds 水城区 (seed 1) with the given options.
 func generate(opt gen.Options) (*gen.County, error) {
-	f, err := os.Open(sampleDir + "520204-county.geojson")
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	code, name, mp, err := gen.ReadOutline(f)
-	if err != nil {
-		return nil, err
-	}
-	g, err := os.Open(sampleDir + "520204-divisions.csv")
-	if err != nil {
-		return nil, err
-	}
-	defer g.Close()
-	divs, err := gen.ReadDivisionsCSV(g)
-	if err != nil {
-		return nil, err
-	}
 	opt.Seed = 1
-	return gen.Generate(code, name, mp, divs, opt)
+	return gen.GenerateFromFiles(sampleDir+"520204-county.geojson", sampleDir+"520204-divisions.csv", opt)
 }
 
 // sample is the county at its default scale with 20,000 households, generated once per

@@ -4,7 +4,6 @@ import (
 	"context"
 	"math"
 	"math/rand"
-	"os"
 	"runtime"
 	"sort"
 	"sync"
@@ -24,25 +23,7 @@ var sample = sync.OnceValues(func() (*gen.County, error) { return generate(gen.O
 
 // generate generates 水城区 with the given options.
 func generate(opt gen.Options) (*gen.County, error) {
-	f, err := os.Open(sampleDir + "520204-county.geojson")
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	code, name, mp, err := gen.ReadOutline(f)
-	if err != nil {
-		return nil, err
-	}
-	g, err := os.Open(sampleDir + "520204-divisions.csv")
-	if err != nil {
-		return nil, err
-	}
-	defer g.Close()
-	divs, err := gen.ReadDivisionsCSV(g)
-	if err != nil {
-		return nil, err
-	}
-	return gen.Generate(code, name, mp, divs, opt)
+	return gen.GenerateFromFiles(sampleDir+"520204-county.geojson", sampleDir+"520204-divisions.csv", opt)
 }
 
 var sampleIndex = sync.OnceValues(func() (*Index, error) {
