@@ -27,26 +27,15 @@ func TestIndexAgreesWithPostGISOnRandomPointsAndEveryVertex(t *testing.T) {
 		t.Fatal(err)
 	}
 	var box [4]float64
-	seen := map[[2]float64]bool{}
-	var vx, vy []float64
 	for _, u := range units {
 		if u.Level == geo.County {
 			b := u.Geom.Bound()
 			box = [4]float64{b.Min[0], b.Min[1], b.Max[0], b.Max[1]}
 		}
-		if u.Level != geo.Grid {
-			continue
-		}
-		for _, poly := range u.Geom {
-			for _, ring := range poly {
-				for _, p := range ring {
-					if !seen[p] {
-						seen[p] = true
-						vx, vy = append(vx, p[0]), append(vy, p[1])
-					}
-				}
-			}
-		}
+	}
+	var vx, vy []float64
+	for _, p := range geo.Vertices(units, geo.Grid) {
+		vx, vy = append(vx, p[0]), append(vy, p[1])
 	}
 	rng := rand.New(rand.NewSource(11))
 	var rx, ry []float64

@@ -115,3 +115,26 @@ type Chain struct {
 	Complete bool   `json:"complete"`
 	Missing  string `json:"missing,omitempty"`
 }
+
+// Vertices returns the distinct vertices of the units of one level, in the order they first
+// appear: where neighbours meet, the points on which the edge rule decides.
+func Vertices(units []Unit, level Level) []orb.Point {
+	seen := map[orb.Point]bool{}
+	var out []orb.Point
+	for _, u := range units {
+		if u.Level != level {
+			continue
+		}
+		for _, poly := range u.Geom {
+			for _, ring := range poly {
+				for _, p := range ring {
+					if !seen[p] {
+						seen[p] = true
+						out = append(out, p)
+					}
+				}
+			}
+		}
+	}
+	return out
+}

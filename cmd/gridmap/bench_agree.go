@@ -51,22 +51,9 @@ func benchAgree(ctx context.Context, b *benchRun) ([]benchRow, error) {
 	if err != nil {
 		return nil, err
 	}
-	seen := map[orb.Point]bool{}
 	var vertices [][2]float64
-	for _, u := range units {
-		if u.Level != geo.Grid {
-			continue
-		}
-		for _, poly := range u.Geom {
-			for _, ring := range poly {
-				for _, p := range ring {
-					if !seen[p] {
-						seen[p] = true
-						vertices = append(vertices, [2]float64{p[0], p[1]})
-					}
-				}
-			}
-		}
+	for _, p := range geo.Vertices(units, geo.Grid) {
+		vertices = append(vertices, [2]float64{p[0], p[1]})
 	}
 	total := len(vertices)
 	if len(vertices) > *agreeVertices {
