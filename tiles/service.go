@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"maps"
+	"slices"
 	"sync"
 	"sync/atomic"
 
@@ -215,15 +216,18 @@ func (s *Service) Apply(ch geo.Changes) error {
 			ups[LayerGrid] = append(ups[LayerGrid], f)
 		}
 	}
-	featureLayer := map[string]string{} // deleted feature ids carry no layer: look in every one
+	// A changed feature may have moved to another layer: drop its id from every reference
+	// layer but the one it is in now (deleting an absent key is a no-op).
+	featureLayer := map[string]string{}
 	for l, fs := range References(ch.Features) {
 		ups[l] = append(ups[l], fs...)
 		for _, f := range fs {
 			featureLayer[f.Key] = l
 		}
 	}
-	for _, id := range ch.DeletedFeatures {
-		for _, l := range []geo.Layer{geo.Courtyard, geo.RelocationSite, geo.Valley, geo.Road, geo.Compound, geo.Enterprise} {
+	changed := slices.Concat(slices.Collect(maps.Keys(featureLayer)), ch.DeletedFeatures)
+	for _, id := range changed {
+		for _, l := range geo.Layers {
 			if featureLayer[id] != string(l) {
 				dels[string(l)] = append(dels[string(l)], id)
 			}
