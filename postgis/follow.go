@@ -10,20 +10,23 @@ import (
 	"github.com/jackc/pgx/v5"
 )
 
-// settledSeq is the change-log position up to which no transaction can still commit a row:
-// every transaction older than the current snapshot's xmin has ended, so the rows it wrote
-// are visible now or never. Sequence numbers are taken before commit, so a reader that
-// simply took max(seq) could skip a number a slower transaction commits later.
-const settledSeq = `
-SELECT coalesce(max(seq), 0) FROM changes WHERE txid < pg_snapshot_xmin(pg_current_snapshot())`
+// settledSeq is the change-log position a snapshot reflects: the newest commit number it sees.
+// Commit numbers are handed out in the order commits become visible (migration 007), so a
+// snapshot that sees commit N sees every commit below it, and nothing waits on transactions
+// that are still running, here or in another database of the cluster.
+const settledSeq = `SELECT coalesce(max(seq), 0) FROM change_commits`
 
-// changesSince lists what changed after a position, up to the settled position, for the
-// entities a follower wants. A batch is bounded; the follower comes back for the rest.
+// changesSince lists the log rows, of the entities a follower wants, of the next commits
+// after a position, whole commits only, in commit order. A commit with no such rows still
+// comes back (entity NULL), so the position moves past it. A batch is bounded by a number of
+// commits; the follower comes back for the rest.
 const changesSince = `
-SELECT seq, entity, key FROM changes
-WHERE seq > $1 AND entity = ANY($2) AND txid < pg_snapshot_xmin(pg_current_snapshot())
-ORDER BY seq
-LIMIT 50000`
+WITH next AS (
+    SELECT txid, seq FROM change_commits WHERE seq > $1 ORDER BY seq LIMIT $3
+)
+SELECT n.seq, c.entity, c.key
+FROM next n LEFT JOIN changes c ON c.txid = n.txid AND c.entity = ANY($2)
+ORDER BY n.seq`
 
 // unitsByCode reads the current rows of the given units (a deleted unit has none).
 const unitsByCode = `
@@ -71,60 +74,85 @@ func (db *DB) Follow(ctx context.Context, sink geo.ChangeSink, interval time.Dur
 	}
 	t := time.NewTicker(interval)
 	defer t.Stop()
+	var failing time.Duration // how long to wait after a failure; 0 while all is well
 	for {
 		for {
-			n, err := db.catchUp(ctx, sink, entities)
-			if err != nil && !errors.Is(err, context.Canceled) {
-				log.Warn("following the change log", "err", err)
-			}
-			if err != nil || n < changeBatch {
+			commits, err := db.catchUp(ctx, sink, entities)
+			if err != nil {
+				if errors.Is(err, context.Canceled) || ctx.Err() != nil {
+					return
+				}
+				// One warning per failure, spaced out while the database stays away.
+				failing = min(max(2*failing, interval), maxFollowBackoff)
+				log.Warn("following the change log", "err", err, "retry_in", failing)
 				break
 			}
+			failing = 0
+			if commits < commitBatch {
+				break
+			}
+		}
+		wait := t.C
+		if failing > 0 {
+			wait = time.After(failing)
 		}
 		select {
 		case <-ctx.Done():
 			return
-		case <-t.C:
+		case <-wait:
 		}
 	}
 }
 
-// changeBatch is the LIMIT of changesSince.
-const changeBatch = 50000
+// commitBatch bounds how many commits one batch reads.
+const commitBatch = 1000
 
-// catchUp applies the next batch of settled changes after the sink's position and returns
-// how many log rows it read.
+// maxFollowBackoff is the longest wait between retries while the database is unreachable.
+const maxFollowBackoff = 10 * time.Second
+
+// catchUp applies the next batch of commits after the sink's position and returns how many
+// commits it read.
 func (db *DB) catchUp(ctx context.Context, sink geo.ChangeSink, entities []string) (int, error) {
-	rows, err := db.Pool.Query(ctx, changesSince, sink.Seq(), entities)
+	rows, err := db.Pool.Query(ctx, changesSince, sink.Seq(), entities, commitBatch)
 	if err != nil {
 		return 0, err
 	}
 	ch := geo.Changes{}
 	keys := map[string][]string{}
 	seen := map[[2]string]bool{}
-	n := 0
+	commits := 0
 	for rows.Next() {
-		var entity, key string
-		if err := rows.Scan(&ch.Seq, &entity, &key); err != nil {
+		var seq int64
+		var entity, key *string // NULL: a commit with nothing this follower wants
+		if err := rows.Scan(&seq, &entity, &key); err != nil {
 			rows.Close()
-			return n, err
+			return commits, err
 		}
-		n++
-		if k := [2]string{entity, key}; !seen[k] {
+		if seq != ch.Seq {
+			commits++
+			ch.Seq = seq
+		}
+		if entity == nil {
+			continue
+		}
+		if k := [2]string{*entity, *key}; !seen[k] {
 			seen[k] = true
-			keys[entity] = append(keys[entity], key)
+			keys[*entity] = append(keys[*entity], *key)
 		}
 	}
 	if err := rows.Err(); err != nil {
-		return n, err
+		return commits, err
 	}
-	if n == 0 {
+	if commits == 0 {
 		return 0, nil
 	}
-	if err := db.readChanges(ctx, keys, &ch); err != nil {
-		return n, err
+	if len(keys) == 0 {
+		return commits, sink.Apply(ch) // moves the position past commits of other entities
 	}
-	return n, sink.Apply(ch)
+	if err := db.readChanges(ctx, keys, &ch); err != nil {
+		return commits, err
+	}
+	return commits, sink.Apply(ch)
 }
 
 // readChanges reads the current rows of the changed keys, in one repeatable-read transaction
@@ -193,11 +221,11 @@ func missing[T any](keys []string, found []T, key func(T) string) []string {
 	return out
 }
 
-// LatestSeq returns the newest change-log sequence number, for reporting how far a follower
+// LatestSeq returns the newest change-log commit number, for reporting how far a follower
 // lags.
 func (db *DB) LatestSeq(ctx context.Context) (int64, error) {
 	var seq int64
-	err := db.Pool.QueryRow(ctx, `SELECT coalesce(max(seq), 0) FROM changes`).Scan(&seq)
+	err := db.Pool.QueryRow(ctx, `SELECT coalesce(max(seq), 0) FROM change_commits`).Scan(&seq)
 	if err != nil {
 		return 0, unavailable(err)
 	}

@@ -1,0 +1,114 @@
+package postgis_test
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/url"
+	"testing"
+	"time"
+
+	"github.com/gridmap/gridmap/geo/index"
+	"github.com/gridmap/gridmap/postgis/pgtest"
+	"github.com/jackc/pgx/v5"
+)
+
+// An edit reaches the live index within a second however long other transactions stay open:
+// one in another database of the cluster that never touches gridmap, and one here that has
+// written a log row earlier than the edit and commits only afterwards. The earlier writer's
+// edit is not lost when it finally commits.
+func TestFollowDoesNotWaitForOtherTransactions(t *testing.T) {
+	db := pgtest.DB(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	connect := func(dbname string) *pgx.Conn {
+		t.Helper()
+		u, err := url.Parse(pgtest.URL())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if dbname != "" {
+			u.Path = "/" + dbname
+		}
+		c, err := pgx.Connect(ctx, u.String())
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { c.Close(context.Background()) })
+		return c
+	}
+	here := connect("")
+	if _, err := here.Exec(ctx, `
+		INSERT INTO units (code, level, name, parent_code, parent_level, geom) VALUES
+		('990803', 'county', '次序县', NULL, NULL, ST_Multi('SRID=4326;POLYGON((123 31, 123.2 31, 123.2 31.1, 123 31.1, 123 31))'::geometry)),
+		('990803001', 'town', '次序镇', '990803', 'county', ST_Multi('SRID=4326;POLYGON((123 31, 123.2 31, 123.2 31.1, 123 31.1, 123 31))'::geometry)),
+		('990803001001', 'village', '次序村', '990803001', 'town', ST_Multi('SRID=4326;POLYGON((123 31, 123.2 31, 123.2 31.1, 123 31.1, 123 31))'::geometry)),
+		('990803001001001', 'grid', '一网格', '990803001001', 'village', ST_Multi('SRID=4326;POLYGON((123 31, 123.1 31, 123.1 31.1, 123 31.1, 123 31))'::geometry)),
+		('990803001001002', 'grid', '二网格', '990803001001', 'village', ST_Multi('SRID=4326;POLYGON((123.1 31, 123.2 31, 123.2 31.1, 123.1 31.1, 123.1 31))'::geometry))`); err != nil {
+		t.Fatal(err)
+	}
+	units, people, seq, err := db.SnapshotAt(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	live, err := index.NewLive(units, people, seq)
+	if err != nil {
+		t.Fatal(err)
+	}
+	go db.Follow(ctx, live, 50*time.Millisecond, slog.New(slog.NewTextHandler(io.Discard, nil)))
+
+	gridName := func(lon float64) string {
+		c, err := live.Resolve(ctx, lon, 31.05)
+		if err != nil || len(c.Links) == 0 {
+			return ""
+		}
+		return c.Links[len(c.Links)-1].Name
+	}
+	waitFor := func(what string, lon float64, name string) {
+		t.Helper()
+		deadline := time.Now().Add(time.Second)
+		for gridName(lon) != name {
+			if time.Now().After(deadline) {
+				t.Fatalf("%s did not reach the index within a second: grid at %v is %q (index at %d)", what, lon, gridName(lon), live.Seq())
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+	}
+
+	// Open elsewhere: a transaction in another database holding the cluster's oldest xid.
+	other := connect("postgres")
+	otherTx, err := other.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer otherTx.Rollback(context.Background())
+	if _, err := otherTx.Exec(ctx, `SELECT pg_current_xact_id()`); err != nil {
+		t.Fatal(err)
+	}
+	// Open here: a writer whose log row comes before the edit's.
+	early := connect("")
+	earlyTx, err := early.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer earlyTx.Rollback(context.Background())
+	if _, err := earlyTx.Exec(ctx, `UPDATE units SET name = '一网格（早）' WHERE code = '990803001001001'`); err != nil {
+		t.Fatal(err)
+	}
+
+	if _, err := here.Exec(ctx, `UPDATE units SET name = '二网格（后）' WHERE code = '990803001001002'`); err != nil {
+		t.Fatal(err)
+	}
+	waitFor("an edit committed while other transactions are open", 123.15, "二网格（后）")
+	if got := gridName(123.05); got != "一网格" {
+		t.Fatalf("an uncommitted edit is visible: %q", got)
+	}
+
+	if err := earlyTx.Commit(ctx); err != nil {
+		t.Fatal(err)
+	}
+	waitFor("the earlier writer's edit, committed last", 123.05, "一网格（早）")
+	if got := gridName(123.15); got != "二网格（后）" {
+		t.Fatalf("the later edit was lost: %q", got)
+	}
+}
