@@ -17,6 +17,7 @@ const (
 	Conflict                // the input clashes with stored state (a stale version, a duplicate)
 	Unavailable             // a dependency (the database) cannot be reached
 	Forbidden               // the caller may not see this (personal data)
+	Unauthenticated         // the credentials are missing where required, unknown, expired or revoked
 )
 
 // Error is an error with a kind, a message meant for the client, and optionally the field

@@ -1,0 +1,154 @@
+package postgis
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/base64"
+	"encoding/hex"
+	"errors"
+	"strings"
+	"time"
+
+	"github.com/gridmap/gridmap/geo"
+	"github.com/gridmap/gridmap/geo/access"
+	"github.com/jackc/pgx/v5"
+)
+
+// KeyPrefix starts every API key, so a bearer token is told apart from a JWT at a glance.
+const KeyPrefix = "gmk_"
+
+// APIKey describes a stored key; the secret itself is never stored or shown again.
+type APIKey struct {
+	ID        string         `json:"id"`
+	Name      string         `json:"name"`
+	Grants    []access.Grant `json:"grants"`
+	CreatedBy string         `json:"created_by"`
+	CreatedAt time.Time      `json:"created_at"`
+	RevokedAt *time.Time     `json:"revoked_at,omitempty"`
+}
+
+const insertKeySQL = `
+INSERT INTO api_keys (id, secret_hash, name, grants, created_by) VALUES ($1, $2, $3, $4, $5)
+RETURNING created_at`
+
+// CreateKey stores a new API key with the given grants and returns it with the token, which
+// is shown this once: gmk_<id>_<secret>. It returns an Invalid error when no grant is given.
+func (db *DB) CreateKey(ctx context.Context, name string, grants []access.Grant, createdBy string) (APIKey, string, error) {
+	if len(grants) == 0 {
+		return APIKey{}, "", geo.FieldError("grants", "a key needs at least one grant (role:territory)")
+	}
+	idBytes := make([]byte, 6)
+	secret := make([]byte, 32)
+	if _, err := rand.Read(idBytes); err != nil {
+		return APIKey{}, "", err
+	}
+	if _, err := rand.Read(secret); err != nil {
+		return APIKey{}, "", err
+	}
+	k := APIKey{ID: hex.EncodeToString(idBytes), Name: name, Grants: grants, CreatedBy: createdBy}
+	secretText := base64.RawURLEncoding.EncodeToString(secret)
+	hash := sha256.Sum256([]byte(secretText))
+	if err := db.Pool.QueryRow(ctx, insertKeySQL, k.ID, hash[:], name, grantStrings(grants), createdBy).Scan(&k.CreatedAt); err != nil {
+		return APIKey{}, "", unavailable(err)
+	}
+	return k, KeyPrefix + k.ID + "_" + secretText, nil
+}
+
+const listKeysSQL = `
+SELECT id, name, grants, created_by, created_at, revoked_at FROM api_keys ORDER BY created_at, id`
+
+// ListKeys returns every key, revoked ones included, oldest first.
+func (db *DB) ListKeys(ctx context.Context) ([]APIKey, error) {
+	rows, err := db.Pool.Query(ctx, listKeysSQL)
+	if err != nil {
+		return nil, unavailable(err)
+	}
+	var out []APIKey
+	for rows.Next() {
+		var k APIKey
+		var grants []string
+		if err := rows.Scan(&k.ID, &k.Name, &grants, &k.CreatedBy, &k.CreatedAt, &k.RevokedAt); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		if k.Grants, err = parseGrants(grants); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		out = append(out, k)
+	}
+	return out, rows.Err()
+}
+
+// RevokeKey revokes the key with this id; it takes effect on the next request. It returns a
+// NotFound error for an unknown or already revoked key.
+func (db *DB) RevokeKey(ctx context.Context, id string) error {
+	tag, err := db.Pool.Exec(ctx, `UPDATE api_keys SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL`, id)
+	if err != nil {
+		return unavailable(err)
+	}
+	if tag.RowsAffected() == 0 {
+		return geo.Errorf(geo.NotFound, "no active API key %q", id)
+	}
+	return nil
+}
+
+const keyByIDSQL = `SELECT secret_hash, grants FROM api_keys WHERE id = $1 AND revoked_at IS NULL`
+
+// KeyIdentity returns the identity of an API key token. Every failure (malformed, unknown,
+// revoked, wrong secret) is the same Unauthenticated error, so a caller learns nothing about
+// which part was wrong. The key is read on every call: a revoked key stops at once.
+func (db *DB) KeyIdentity(ctx context.Context, token string) (*access.Identity, error) {
+	refused := geo.Errorf(geo.Unauthenticated, "unknown or revoked API key")
+	rest, ok := strings.CutPrefix(token, KeyPrefix)
+	if !ok {
+		return nil, refused
+	}
+	id, secret, ok := strings.Cut(rest, "_")
+	if !ok || len(id) != 12 || secret == "" {
+		return nil, refused
+	}
+	if _, err := hex.DecodeString(id); err != nil {
+		return nil, refused
+	}
+	var want []byte
+	var grants []string
+	err := db.Pool.QueryRow(ctx, keyByIDSQL, id).Scan(&want, &grants)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, refused
+	}
+	if err != nil {
+		return nil, unavailable(err)
+	}
+	got := sha256.Sum256([]byte(secret))
+	if subtle.ConstantTimeCompare(got[:], want) != 1 {
+		return nil, refused
+	}
+	gs, err := parseGrants(grants)
+	if err != nil {
+		return nil, err
+	}
+	return &access.Identity{Subject: "key:" + id, Via: "key", Grants: gs}, nil
+}
+
+func grantStrings(gs []access.Grant) []string {
+	out := make([]string, len(gs))
+	for i, g := range gs {
+		out[i] = g.String()
+	}
+	return out
+}
+
+func parseGrants(ss []string) ([]access.Grant, error) {
+	out := make([]access.Grant, 0, len(ss))
+	for _, s := range ss {
+		g, err := access.ParseGrant(s)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, g)
+	}
+	return out, nil
+}
