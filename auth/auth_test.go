@@ -118,7 +118,7 @@ func TestJWTAccepted(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []access.Grant{{access.Planner, "520204103"}, {access.Viewer, "520204"}}
+	want := []access.Grant{{Role: access.Planner, Territory: "520204103"}, {Role: access.Viewer, Territory: "520204"}}
 	if id.Subject != "jwt:u-1" || id.Via != "jwt" || len(id.Grants) != 2 || id.Grants[0] != want[0] || id.Grants[1] != want[1] {
 		t.Fatalf("identity %+v", id)
 	}
