@@ -543,7 +543,7 @@ func (fakeHouseholds) HouseholdChain(ctx context.Context, id string) (geo.Househ
 // Household ids in bulk come back in input order, looked up several at a time, with
 // unknown ids inline; a JSON id that is not a string ends the stream.
 func TestHouseholdChainsOrderAndErrors(t *testing.T) {
-	srv := httptest.NewServer(New(Deps{Households: fakeHouseholds{}}))
+	srv := httptest.NewServer(New(Deps{Households: fakeHouseholds{}, Auth: testIdentities{"admin": testAdmin}}))
 	defer srv.Close()
 	var ids []string
 	var want strings.Builder
@@ -567,7 +567,7 @@ func TestHouseholdChainsOrderAndErrors(t *testing.T) {
 		"text/plain":       iotest.HalfReader(strings.NewReader(" " + strings.Join(ids, "\r\n\n") + "\n")),
 		"application/json": iotest.OneByteReader(strings.NewReader(string(asJSON))),
 	} {
-		resp, err := http.Post(srv.URL+"/v1/households/chains", ct, body)
+		resp, err := postAs(srv.URL+"/v1/households/chains", "admin", ct, body)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -577,7 +577,7 @@ func TestHouseholdChainsOrderAndErrors(t *testing.T) {
 			t.Fatalf("%s: got\n%.2000s\nwant\n%.2000s", ct, got, want.String())
 		}
 	}
-	resp, err := http.Post(srv.URL+"/v1/households/chains", "application/json", strings.NewReader(`["h1", 2, "h3"]`))
+	resp, err := postAs(srv.URL+"/v1/households/chains", "admin", "application/json", strings.NewReader(`["h1", 2, "h3"]`))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -124,7 +124,9 @@ func TestHouseholdChainsInBulk(t *testing.T) {
 		"lines": {"text/plain", strings.Join(ids, "\n")},
 	} {
 		t.Run(name, func(t *testing.T) {
-			resp, err := http.Post(srv.URL+"/v1/households/chains", req[0], strings.NewReader(req[1]))
+			hreq, _ := http.NewRequest("POST", srv.URL+"/v1/households/chains", strings.NewReader(req[1]))
+			hreq.Header.Set("Content-Type", req[0])
+			resp, err := http.DefaultClient.Do(asAdmin(hreq))
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -29,12 +29,13 @@ var statusOf = map[geo.Kind]struct {
 	status int
 	code   string
 }{
-	geo.Invalid:     {http.StatusBadRequest, "invalid"},
-	geo.NotFound:    {http.StatusNotFound, "not_found"},
-	geo.Conflict:    {http.StatusConflict, "conflict"},
-	geo.Forbidden:   {http.StatusForbidden, "forbidden"},
-	geo.Unavailable: {http.StatusServiceUnavailable, "unavailable"},
-	geo.Internal:    {http.StatusInternalServerError, "internal"},
+	geo.Invalid:         {http.StatusBadRequest, "invalid"},
+	geo.NotFound:        {http.StatusNotFound, "not_found"},
+	geo.Conflict:        {http.StatusConflict, "conflict"},
+	geo.Forbidden:       {http.StatusForbidden, "forbidden"},
+	geo.Unauthenticated: {http.StatusUnauthorized, "unauthenticated"},
+	geo.Unavailable:     {http.StatusServiceUnavailable, "unavailable"},
+	geo.Internal:        {http.StatusInternalServerError, "internal"},
 }
 
 // writeError answers with err in the shared error shape. Internal errors are logged and
@@ -56,6 +57,9 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 		if kind == geo.Internal {
 			d.Message = "internal error"
 		}
+	}
+	if kind == geo.Unauthenticated {
+		w.Header().Set("WWW-Authenticate", `Bearer realm="gridmap"`)
 	}
 	writeJSON(w, m.status, errorBody{Error: d})
 }

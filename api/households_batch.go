@@ -8,8 +8,10 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"strings"
 
 	"github.com/gridmap/gridmap/geo"
+	"github.com/gridmap/gridmap/geo/access"
 )
 
 // householdResult is one line of the NDJSON answer of POST /v1/households/chains.
@@ -44,6 +46,16 @@ func (s *Server) householdChains(w http.ResponseWriter, r *http.Request) {
 			"%q is not application/json (an array of ids) or text/plain (one id per line)", ct))
 		return
 	}
+	// The caller must be able to read households somewhere before anything is read; each id
+	// is then checked against the caller's territory.
+	if err := permit(r, access.ReadPersonal, ""); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	if err := s.audit(r, "read_households", strings.Join(identityOf(r).Territories(access.ReadPersonal), " ")); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
 	ctx := r.Context()
 	stream := newNDJSONStream(w, r)
 	fill := func(b *lineBlock[string]) (bool, error) {
@@ -66,7 +78,13 @@ func (s *Server) householdChains(w http.ResponseWriter, r *http.Request) {
 			enc.SetEscapeHTML(false)
 			for k, id := range b.items {
 				res := householdResult{I: b.first + k, ID: id}
-				hc, err := s.deps.Households.HouseholdChain(ctx, id)
+				hc, err := geo.HouseholdChain{}, checkHouseholdID(id)
+				if err == nil {
+					err = permit(r, access.ReadPersonal, id)
+				}
+				if err == nil {
+					hc, err = s.deps.Households.HouseholdChain(ctx, id)
+				}
 				if err != nil {
 					var stop error
 					if res.Error, stop = inlineError(r, err); stop != nil {

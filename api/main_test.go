@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"context"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -9,6 +10,8 @@ import (
 	"testing"
 
 	"github.com/gridmap/gridmap/api"
+	"github.com/gridmap/gridmap/auth"
+	"github.com/gridmap/gridmap/geo/access"
 	"github.com/gridmap/gridmap/geo/gen"
 	"github.com/gridmap/gridmap/geo/index"
 	"github.com/gridmap/gridmap/postgis"
@@ -24,6 +27,9 @@ func TestMain(m *testing.M) {
 var (
 	loadOnce sync.Once
 	loadErr  error
+	// adminToken is an API key of the test database with an administrator's grant over
+	// every unit, for tests of other concerns that read households.
+	adminToken string
 )
 
 // sampleServer returns a real HTTP server over a test database holding the generated
@@ -31,11 +37,15 @@ var (
 func sampleServer(t *testing.T) (*postgis.DB, *httptest.Server) {
 	t.Helper()
 	db := pgtest.DB(t)
-	loadOnce.Do(func() { loadErr = loadSample(db, t.TempDir()) })
+	loadOnce.Do(func() {
+		if loadErr = loadSample(db, t.TempDir()); loadErr == nil {
+			_, adminToken, loadErr = db.CreateKey(context.Background(), "api tests", []access.Grant{{Role: access.Admin}}, "test")
+		}
+	})
 	if loadErr != nil {
 		t.Fatalf("loading the sample county: %v", loadErr)
 	}
-	srv := httptest.NewServer(api.New(api.Deps{Resolver: db, Households: db, Ready: db.Ping}))
+	srv := httptest.NewServer(api.New(api.Deps{Resolver: db, Households: db, Ready: db.Ping, Auth: keysOnly(t, db), Audit: db}))
 	t.Cleanup(srv.Close)
 	return db, srv
 }
@@ -54,9 +64,24 @@ func bothResolvers(t *testing.T) (*postgis.DB, map[string]*httptest.Server) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	mem := httptest.NewServer(api.New(api.Deps{Resolver: ix, Households: db, Ready: db.Ping}))
+	mem := httptest.NewServer(api.New(api.Deps{Resolver: ix, Households: db, Ready: db.Ping, Auth: keysOnly(t, db), Audit: db}))
 	t.Cleanup(mem.Close)
 	return db, map[string]*httptest.Server{"postgis": pg, "memory": mem}
+}
+
+// keysOnly identifies callers by the API keys of the test database (no identity provider).
+func keysOnly(t *testing.T, db *postgis.DB) *auth.Authenticator {
+	a, err := auth.New(context.Background(), nil, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a
+}
+
+// asAdmin adds the administrator's key to a request.
+func asAdmin(req *http.Request) *http.Request {
+	req.Header.Set("Authorization", "Bearer "+adminToken)
+	return req
 }
 
 func loadSample(db *postgis.DB, dir string) error {

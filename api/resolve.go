@@ -5,9 +5,11 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/go-chi/chi/v5"
 	"github.com/gridmap/gridmap/geo"
+	"github.com/gridmap/gridmap/geo/access"
 )
 
 // resolveResponse is the answer of GET /v1/resolve.
@@ -107,8 +109,12 @@ func parseCoord(s, name string, limit float64) (float64, error) {
 // householdChain answers GET /v1/households/{id}/chain.
 func (s *Server) householdChain(w http.ResponseWriter, r *http.Request) {
 	id := chi.URLParam(r, "id")
-	if strings.TrimSpace(id) == "" || len(id) > 200 {
-		s.writeError(w, r, geo.FieldError("id", "a household id is 1 to 200 characters"))
+	if err := checkHouseholdID(id); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	if err := permit(r, access.ReadPersonal, id); err != nil {
+		s.writeError(w, r, err)
 		return
 	}
 	hc, err := s.deps.Households.HouseholdChain(r.Context(), id)
@@ -116,5 +122,26 @@ func (s *Server) householdChain(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
+	if err := s.audit(r, "read_household", id); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
 	writeJSON(w, http.StatusOK, hc)
+}
+
+// checkHouseholdID refuses ids that cannot name a household before any lookup: empty, too
+// long, not UTF-8 or with control characters (a NUL would otherwise reach the database).
+func checkHouseholdID(id string) error {
+	if strings.TrimSpace(id) == "" || len(id) > 200 {
+		return geo.FieldError("id", "a household id is 1 to 200 characters")
+	}
+	if !utf8.ValidString(id) {
+		return geo.FieldError("id", "a household id must be UTF-8 text")
+	}
+	for _, c := range id {
+		if c < 0x20 || c == 0x7f {
+			return geo.FieldError("id", "a household id has no control characters")
+		}
+	}
+	return nil
 }

@@ -27,7 +27,18 @@ type resolveBody struct {
 
 func get(t *testing.T, url string) (int, resolveBody, string) {
 	t.Helper()
-	resp, err := http.Get(url)
+	req, err := http.NewRequest("GET", url, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return do(t, req)
+}
+
+// do sends req and reads the answer as get does.
+func do(t *testing.T, req *http.Request) (int, resolveBody, string) {
+	t.Helper()
+	url := req.URL.String()
+	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -231,7 +242,8 @@ func TestHouseholdChain(t *testing.T) {
 	var lon, lat float64
 	db.Pool.QueryRow(context.Background(), `SELECT id, unit_code, ST_X(geom), ST_Y(geom) FROM households ORDER BY id LIMIT 1 OFFSET 777`).
 		Scan(&id, &unit, &lon, &lat)
-	resp, err := http.Get(srv.URL + "/v1/households/" + id + "/chain")
+	req, _ := http.NewRequest("GET", srv.URL+"/v1/households/"+id+"/chain", nil)
+	resp, err := http.DefaultClient.Do(asAdmin(req))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -252,7 +264,8 @@ func TestHouseholdChain(t *testing.T) {
 		t.Fatalf("household point resolves to %s, its unit's grid is %s", grid(b.Chain), grid(hc.Chain))
 	}
 
-	status, eb, raw := get(t, srv.URL+"/v1/households/no-such-household/chain")
+	req, _ = http.NewRequest("GET", srv.URL+"/v1/households/no-such-household/chain", nil)
+	status, eb, raw := do(t, asAdmin(req))
 	if status != 404 || eb.Error.Code != "not_found" || !strings.Contains(eb.Error.Message, "no-such-household") {
 		t.Fatalf("unknown household: %d %s", status, raw)
 	}

@@ -32,13 +32,23 @@ type Deps struct {
 	AuthorizePrivate func(r *http.Request) error
 	// WebDir, when set, is the folder of the map page (web/), served at /.
 	WebDir string
+
+	// Auth tells who is calling from a bearer token; nil: every caller is anonymous.
+	Auth Identifier
+	// Audit records reads of personal data and publishes; nil records nothing.
+	Audit Auditor
+	// Limits are the per-caller request rates; the zero value grants any rate.
+	Limits Limits
+	// CORSOrigins lists the origins whose pages may call the API ("*": any).
+	CORSOrigins []string
 }
 
 // Server serves the HTTP API.
 type Server struct {
-	deps Deps
-	log  *slog.Logger
-	mux  *chi.Mux
+	deps    Deps
+	log     *slog.Logger
+	mux     *chi.Mux
+	limiter *rateLimiter // nil: no limits
 }
 
 // New returns the API's handler.
@@ -50,11 +60,17 @@ func New(d Deps) *Server {
 		d.Timeout = 10 * time.Second
 	}
 	s := &Server{deps: d, log: d.Log, mux: chi.NewRouter()}
-	s.mux.Use(s.recoverPanics)
+	if d.Limits.Anonymous > 0 || d.Limits.Known > 0 {
+		s.limiter = newRateLimiter(d.Limits)
+	}
+	// Every answer, refusals included, carries the security headers; credentials are read
+	// before the rate is counted, so a key is limited as itself.
+	s.mux.Use(s.recoverPanics, secureHeaders, s.cors, s.identify, s.limitRate)
 	s.mux.NotFound(func(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, geo.Errorf(geo.NotFound, "no such path: %s", r.URL.Path))
 	})
 	s.mux.MethodNotAllowed(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Allow", s.allowedMethods(r.URL.Path))
 		writeJSON(w, http.StatusMethodNotAllowed, errorBody{Error: errorDetail{
 			Status: http.StatusMethodNotAllowed, Code: "method_not_allowed",
 			Message: fmt.Sprintf("%s is not allowed on %s", r.Method, r.URL.Path)}})
@@ -70,6 +86,17 @@ func New(d Deps) *Server {
 	s.routeTiles()
 	s.routeWeb()
 	return s
+}
+
+// allowedMethods lists the methods some route answers at path, for a 405's Allow header.
+func (s *Server) allowedMethods(path string) string {
+	var ms []string
+	for _, m := range []string{http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete, http.MethodOptions} {
+		if s.mux.Match(chi.NewRouteContext(), m, path) {
+			ms = append(ms, m)
+		}
+	}
+	return allowHeader(ms)
 }
 
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.mux.ServeHTTP(w, r) }

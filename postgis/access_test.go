@@ -86,7 +86,7 @@ func TestAuditLogIsAppendOnly(t *testing.T) {
 	db := pgtest.DB(t)
 	ctx := context.Background()
 	for _, target := range []string{"520204103200002-001-02", "520204104200001-002-01"} {
-		if err := db.Audit(ctx, postgis.AuditEntry{Subject: "key:abc", Via: "key", Action: "read_household", Target: target, Remote: "192.0.2.1", Detail: json.RawMessage(`{"n":1}`)}); err != nil {
+		if err := db.Audit(ctx, access.Record{Subject: "key:abc", Via: "key", Action: "read_household", Target: target, Remote: "192.0.2.1", Detail: json.RawMessage(`{"n":1}`)}); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -2,30 +2,16 @@ package postgis
 
 import (
 	"context"
-	"encoding/json"
-	"time"
-)
 
-// AuditEntry is one row of the append-only audit log: who read personal data or published
-// what, when and from where. Detail holds no personal data, only what identifies the request
-// (counts, a change set's reason).
-type AuditEntry struct {
-	ID      int64           `json:"id"`
-	At      time.Time       `json:"at"`
-	Subject string          `json:"subject"`
-	Via     string          `json:"via"`
-	Action  string          `json:"action"`
-	Target  string          `json:"target"`
-	Remote  string          `json:"remote"`
-	Detail  json.RawMessage `json:"detail,omitempty"`
-}
+	"github.com/gridmap/gridmap/geo/access"
+)
 
 const insertAuditSQL = `
 INSERT INTO audit_log (subject, via, action, target, remote, detail) VALUES ($1, $2, $3, $4, $5, $6)`
 
 // Audit appends one entry. The caller answers only after it is stored: a read of personal
 // data that cannot be recorded is not served.
-func (db *DB) Audit(ctx context.Context, e AuditEntry) error {
+func (db *DB) Audit(ctx context.Context, e access.Record) error {
 	var detail any
 	if len(e.Detail) > 0 {
 		detail = e.Detail
@@ -43,15 +29,15 @@ ORDER BY id LIMIT $4`
 
 // AuditLog lists entries after id after, oldest first, optionally only those whose target
 // lies in a territory (a code prefix) or of one subject, at most limit of them.
-func (db *DB) AuditLog(ctx context.Context, after int64, territory, subject string, limit int) ([]AuditEntry, error) {
+func (db *DB) AuditLog(ctx context.Context, after int64, territory, subject string, limit int) ([]access.Record, error) {
 	rows, err := db.Pool.Query(ctx, auditSinceSQL, after, territory, subject, limit)
 	if err != nil {
 		return nil, unavailable(err)
 	}
 	defer rows.Close()
-	var out []AuditEntry
+	var out []access.Record
 	for rows.Next() {
-		var e AuditEntry
+		var e access.Record
 		var detail []byte
 		if err := rows.Scan(&e.ID, &e.At, &e.Subject, &e.Via, &e.Action, &e.Target, &e.Remote, &detail); err != nil {
 			return nil, err

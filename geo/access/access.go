@@ -5,8 +5,10 @@
 package access
 
 import (
+	"encoding/json"
 	"fmt"
 	"strings"
+	"time"
 )
 
 // Role is what a grant lets its holder do inside its territory.
@@ -180,4 +182,18 @@ func MaskPhone(p string) string {
 		return strings.Repeat("*", len(r))
 	}
 	return string(r[:3]) + strings.Repeat("*", len(r)-7) + string(r[len(r)-4:])
+}
+
+// Record is one entry of the append-only audit log: who read personal data or published
+// what, when and from where. Detail identifies the request (counts, a change set's reason)
+// and never holds personal data.
+type Record struct {
+	ID      int64           `json:"id"`
+	At      time.Time       `json:"at"`
+	Subject string          `json:"subject"`
+	Via     string          `json:"via"`
+	Action  string          `json:"action"`
+	Target  string          `json:"target"`
+	Remote  string          `json:"remote"`
+	Detail  json.RawMessage `json:"detail,omitempty"`
 }

@@ -1,0 +1,62 @@
+package api
+
+import (
+	"net/http"
+	"slices"
+	"strings"
+)
+
+// contentSecurityPolicy lets the map page run MapLibre (its workers start from blob: URLs,
+// its styles are inline, tiles and images come from this server) and nothing else.
+const contentSecurityPolicy = "default-src 'self'; script-src 'self'; worker-src 'self' blob:; child-src blob:; " +
+	"style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self'; font-src 'self' data:; " +
+	"frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
+
+// secureHeaders sets the headers every answer carries: no MIME sniffing, no framing, no
+// referrer leaks, and the page's content security policy.
+func secureHeaders(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("Referrer-Policy", "no-referrer")
+		h.Set("Content-Security-Policy", contentSecurityPolicy)
+		next.ServeHTTP(w, r)
+	})
+}
+
+// cors lets dashboards on the configured origins call the API from their pages. An origin
+// not listed gets no CORS headers, so browsers keep its pages out; "*" allows any origin
+// (fine for public data: credentials travel as bearer tokens, never as cookies).
+func (s *Server) cors(next http.Handler) http.Handler {
+	origins := s.deps.CORSOrigins
+	if len(origins) == 0 {
+		return next
+	}
+	any := slices.Contains(origins, "*")
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		origin := r.Header.Get("Origin")
+		if origin == "" || !(any || slices.Contains(origins, origin)) {
+			next.ServeHTTP(w, r)
+			return
+		}
+		h := w.Header()
+		h.Add("Vary", "Origin")
+		h.Set("Access-Control-Allow-Origin", origin)
+		h.Set("Access-Control-Expose-Headers", "ETag, Retry-After")
+		if r.Method == http.MethodOptions && r.Header.Get("Access-Control-Request-Method") != "" {
+			h.Set("Access-Control-Allow-Methods", "GET, POST, PUT, PATCH, DELETE, OPTIONS")
+			h.Set("Access-Control-Allow-Headers", "Authorization, Content-Type, If-Match, If-None-Match, Content-Crs")
+			h.Set("Access-Control-Max-Age", "600")
+			w.WriteHeader(http.StatusNoContent)
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// allowHeader lists the methods a path answers to, for the Allow header of a 405.
+func allowHeader(methods []string) string {
+	slices.Sort(methods)
+	return strings.Join(slices.Compact(methods), ", ")
+}
