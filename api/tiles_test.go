@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/gridmap/gridmap/api"
+	"github.com/gridmap/gridmap/bench/baseline"
 	"github.com/gridmap/gridmap/geo"
 	"github.com/gridmap/gridmap/postgis"
 	"github.com/gridmap/gridmap/tiles"
@@ -191,7 +192,7 @@ func TestTilesAgreeWithPlainSTAsMVT(t *testing.T) {
 	for _, z := range []maptile.Zoom{12, 14} {
 		tl := maptile.At(at, z)
 		ours := codesIn(layer(t, getTile(t, tileURL(srv, "public", tl)).body, false, "grid"))
-		plain, err := db.PlainTile(context.Background(), tiles.PublicLayers(), int(tl.Z), int(tl.X), int(tl.Y))
+		plain, err := baseline.New(db.Pool).PlainTile(context.Background(), tiles.PublicLayers(), int(tl.Z), int(tl.X), int(tl.Y))
 		if err != nil {
 			t.Fatal(err)
 		}

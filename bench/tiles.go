@@ -1,4 +1,4 @@
-package main
+package bench
 
 import (
 	"context"
@@ -168,13 +168,13 @@ func benchTiles(ctx context.Context, b *benchRun) ([]benchRow, error) {
 	// PostGIS gets a short untimed run first, so that its connections have prepared their
 	// queries and its buffers hold the tables, as a tile server's would after its first minute.
 	if _, err := timeTiles(ctx, cold[:min(20, len(cold))], workers, func(ctx context.Context, t maptile.Tile) (int, error) {
-		data, err := b.DB.PlainTile(ctx, specs, int(t.Z), int(t.X), int(t.Y))
+		data, err := b.Base.PlainTile(ctx, specs, int(t.Z), int(t.X), int(t.Y))
 		return len(data), err
 	}); err != nil {
 		return nil, err
 	}
 	plain, err := timeTiles(ctx, cold, workers, func(ctx context.Context, t maptile.Tile) (int, error) {
-		data, err := b.DB.PlainTile(ctx, specs, int(t.Z), int(t.X), int(t.Y))
+		data, err := b.Base.PlainTile(ctx, specs, int(t.Z), int(t.X), int(t.Y))
 		return len(data), err
 	})
 	if err != nil {

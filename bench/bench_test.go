@@ -1,4 +1,4 @@
-package main
+package bench
 
 import (
 	"context"
@@ -73,7 +73,7 @@ func TestBenchPrintsOneTable(t *testing.T) {
 	})
 	dir := t.TempDir()
 	bin := filepath.Join(dir, "gridmap")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+	if out, err := exec.Command("go", "build", "-o", bin, "../cmd/gridmap").CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
 	env := append(os.Environ(), "DATABASE_URL="+pgtest.URL())
@@ -88,7 +88,7 @@ func TestBenchPrintsOneTable(t *testing.T) {
 		return string(out)
 	}
 	data := filepath.Join(dir, "county")
-	runBin("generate", "-county", "../../data/sample/520204-county.geojson", "-divisions", "../../data/sample/520204-divisions.csv",
+	runBin("generate", "-county", "../data/sample/520204-county.geojson", "-divisions", "../data/sample/520204-divisions.csv",
 		"-out", data, "-households", "200")
 	runBin("import", "dir", data)
 
