@@ -159,10 +159,9 @@ func (b *benchRun) close() {
 // from it, so about half of them fall outside the data, as real traffic from a map does.
 func (b *benchRun) Box(ctx context.Context) ([4]float64, error) {
 	if b.box == nil {
-		var x [4]float64
-		if err := b.DB.Pool.QueryRow(ctx, `SELECT ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e)
-			FROM (SELECT ST_Extent(geom)::geometry AS e FROM units WHERE level = 'county') x`).Scan(&x[0], &x[1], &x[2], &x[3]); err != nil {
-			return x, fmt.Errorf("the counties' extent (is data loaded?): %w", err)
+		x, err := b.Base.CountyBox(ctx)
+		if err != nil {
+			return x, err
 		}
 		b.box = &x
 	}
@@ -303,7 +302,7 @@ func benchIndex(ctx context.Context, b *benchRun) ([]benchRow, error) {
 	var rawPerPoint []float64
 	for _, p := range dbPts {
 		t := time.Now()
-		b.DB.GridAt(ctx, p[0], p[1])
+		b.Base.GridAt(ctx, p[0], p[1])
 		rawPerPoint = append(rawPerPoint, float64(time.Since(t).Nanoseconds()))
 	}
 	rawNs := median(rawPerPoint)
