@@ -55,7 +55,7 @@ func benchAgree(ctx context.Context, b *benchRun) ([]benchRow, error) {
 	for _, set := range []struct {
 		name string
 		pts  [][2]float64
-	}{{fmt.Sprintf("random points of the box"), random}, {fmt.Sprintf("grid vertices (of %d distinct)", total), vertices}} {
+	}{{"random points of the box", random}, {fmt.Sprintf("grid vertices (of %d distinct)", total), vertices}} {
 		lon, lat := make([]float64, len(set.pts)), make([]float64, len(set.pts))
 		for i, p := range set.pts {
 			lon[i], lat[i] = p[0], p[1]
