@@ -12,6 +12,7 @@ import (
 
 	"github.com/gridmap/gridmap/api"
 	"github.com/gridmap/gridmap/geo/access"
+	"github.com/gridmap/gridmap/postgis/pgtest"
 )
 
 type answer struct {
@@ -48,10 +49,10 @@ func TestAccessMatrix(t *testing.T) {
 	db, srv := sampleServer(t)
 	ctx := context.Background()
 	var h1, h2 string // two households in different towns
-	if err := db.Pool.QueryRow(ctx, `SELECT min(id) FROM households`).Scan(&h1); err != nil {
+	if err := pgtest.Pool(t).QueryRow(ctx, `SELECT min(id) FROM households`).Scan(&h1); err != nil {
 		t.Fatal(err)
 	}
-	if err := db.Pool.QueryRow(ctx, `SELECT min(id) FROM households WHERE left(id, 9) <> left($1, 9)`, h1).Scan(&h2); err != nil {
+	if err := pgtest.Pool(t).QueryRow(ctx, `SELECT min(id) FROM households WHERE left(id, 9) <> left($1, 9)`, h1).Scan(&h2); err != nil {
 		t.Fatal(err)
 	}
 	grid1, town1, town2 := h1[:15], h1[:9], h2[:9]

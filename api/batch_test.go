@@ -9,6 +9,8 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+
+	"github.com/gridmap/gridmap/postgis/pgtest"
 )
 
 type batchLine struct {
@@ -106,8 +108,8 @@ func TestBatchResolveFormats(t *testing.T) {
 
 // Household chains in bulk: ids in, one chain per id out in order, unknown ids inline.
 func TestHouseholdChainsInBulk(t *testing.T) {
-	db, srv := sampleServer(t)
-	rows, err := db.Pool.Query(context.Background(), `SELECT id, unit_code FROM households ORDER BY id LIMIT 50`)
+	_, srv := sampleServer(t)
+	rows, err := pgtest.Pool(t).Query(context.Background(), `SELECT id, unit_code FROM households ORDER BY id LIMIT 50`)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -3,13 +3,16 @@ package api_test
 import (
 	"context"
 	"testing"
+
+	"github.com/gridmap/gridmap/postgis/pgtest"
 )
 
 // The generated county, once in PostGIS, keeps the rule 横向到边、纵向到底: each level's
 // units cover their parent exactly, siblings share no interior, and every courtyard and
 // relocation site lies inside exactly one grid. Checked by PostGIS, not by the generator.
 func TestGeneratedCountyIsExactInPostGIS(t *testing.T) {
-	db, _ := sampleServer(t)
+	sampleServer(t)
+	pool := pgtest.Pool(t)
 	ctx := context.Background()
 	checks := []struct{ name, sql string }{
 		{"children cover their parent exactly", `
@@ -32,7 +35,7 @@ func TestGeneratedCountyIsExactInPostGIS(t *testing.T) {
 	for _, c := range checks {
 		t.Run(c.name, func(t *testing.T) {
 			var bad int
-			if err := db.Pool.QueryRow(ctx, c.sql).Scan(&bad); err != nil {
+			if err := pool.QueryRow(ctx, c.sql).Scan(&bad); err != nil {
 				t.Fatal(err)
 			}
 			if bad != 0 {
@@ -41,7 +44,7 @@ func TestGeneratedCountyIsExactInPostGIS(t *testing.T) {
 		})
 	}
 	var grids, courtyards int
-	db.Pool.QueryRow(ctx, `SELECT (SELECT count(*) FROM units WHERE level = 'grid' AND code LIKE '520204%'),
+	pool.QueryRow(ctx, `SELECT (SELECT count(*) FROM units WHERE level = 'grid' AND code LIKE '520204%'),
 		(SELECT count(*) FROM features WHERE layer = 'courtyard')`).Scan(&grids, &courtyards)
 	if grids < 1500 || courtyards < 5000 {
 		t.Fatalf("only %d grids and %d courtyards were checked", grids, courtyards)

@@ -12,6 +12,7 @@ import (
 
 	"github.com/gridmap/gridmap/geo"
 	"github.com/gridmap/gridmap/postgis"
+	"github.com/gridmap/gridmap/postgis/pgtest"
 )
 
 type resolveBody struct {
@@ -55,7 +56,7 @@ func do(t *testing.T, req *http.Request) (int, resolveBody, string) {
 // smallest code first.
 func coveringGrids(t *testing.T, db *postgis.DB, lon, lat float64) []string {
 	t.Helper()
-	rows, err := db.Pool.Query(context.Background(), `
+	rows, err := pgtest.Pool(t).Query(context.Background(), `
 		SELECT code FROM units WHERE level = 'grid'
 		AND ST_Covers(geom, ST_SetSRID(ST_MakePoint($1, $2), 4326)) ORDER BY code`, lon, lat)
 	if err != nil {
@@ -86,7 +87,7 @@ func TestResolveAgreesWithSTCoversOnRandomPoints(t *testing.T) {
 
 func agreeOnRandomPoints(t *testing.T, db *postgis.DB, url string) {
 	var minX, minY, maxX, maxY float64
-	db.Pool.QueryRow(context.Background(), `SELECT ST_XMin(geom), ST_YMin(geom), ST_XMax(geom), ST_YMax(geom)
+	pgtest.Pool(t).QueryRow(context.Background(), `SELECT ST_XMin(geom), ST_YMin(geom), ST_XMax(geom), ST_YMax(geom)
 		FROM units WHERE code = '520204'`).Scan(&minX, &minY, &maxX, &maxY)
 	rng := rand.New(rand.NewSource(3))
 	inside, outside := 0, 0
@@ -95,7 +96,7 @@ func agreeOnRandomPoints(t *testing.T, db *postgis.DB, url string) {
 		want := coveringGrids(t, db, lon, lat)
 		status, b, raw := get(t, fmt.Sprintf("%s/v1/resolve?lon=%v&lat=%v", url, lon, lat))
 		var inCounty bool
-		db.Pool.QueryRow(context.Background(), `SELECT ST_Covers(geom, ST_SetSRID(ST_MakePoint($1, $2), 4326))
+		pgtest.Pool(t).QueryRow(context.Background(), `SELECT ST_Covers(geom, ST_SetSRID(ST_MakePoint($1, $2), 4326))
 			FROM units WHERE code = '520204'`, lon, lat).Scan(&inCounty)
 		switch {
 		case !inCounty:
@@ -151,7 +152,7 @@ func TestResolveSharedVerticesAndEdgesFollowTheEdgeRule(t *testing.T) {
 }
 
 func followEdgeRule(t *testing.T, db *postgis.DB, url string) {
-	rows, err := db.Pool.Query(context.Background(), `
+	rows, err := pgtest.Pool(t).Query(context.Background(), `
 		WITH some_grids AS (SELECT geom FROM units WHERE level = 'grid' ORDER BY code LIMIT 40 OFFSET 100),
 		pts AS (SELECT (ST_DumpPoints(geom)).geom AS p FROM some_grids)
 		SELECT DISTINCT ST_X(p), ST_Y(p) FROM pts`)
@@ -218,9 +219,9 @@ func TestResolveBadParameters(t *testing.T) {
 // A village that no grid covers answers the chain down to the village and says the grid
 // level is missing.
 func TestResolveVillageWithoutGrid(t *testing.T) {
-	db, srv := sampleServer(t)
+	_, srv := sampleServer(t)
 	ctx := context.Background()
-	_, err := db.Pool.Exec(ctx, `
+	_, err := pgtest.Pool(t).Exec(ctx, `
 		INSERT INTO units (code, level, name, parent_code, parent_level, geom) VALUES
 		('990301', 'county', '测试县', NULL, NULL, ST_Multi('SRID=4326;POLYGON((120 30, 120.1 30, 120.1 30.1, 120 30.1, 120 30))'::geometry)),
 		('990301001', 'town', '测试镇', '990301', 'county', ST_Multi('SRID=4326;POLYGON((120 30, 120.1 30, 120.1 30.1, 120 30.1, 120 30))'::geometry)),
@@ -237,10 +238,10 @@ func TestResolveVillageWithoutGrid(t *testing.T) {
 }
 
 func TestHouseholdChain(t *testing.T) {
-	db, srv := sampleServer(t)
+	_, srv := sampleServer(t)
 	var id, unit string
 	var lon, lat float64
-	db.Pool.QueryRow(context.Background(), `SELECT id, unit_code, ST_X(geom), ST_Y(geom) FROM households ORDER BY id LIMIT 1 OFFSET 777`).
+	pgtest.Pool(t).QueryRow(context.Background(), `SELECT id, unit_code, ST_X(geom), ST_Y(geom) FROM households ORDER BY id LIMIT 1 OFFSET 777`).
 		Scan(&id, &unit, &lon, &lat)
 	req, _ := http.NewRequest("GET", srv.URL+"/v1/households/"+id+"/chain", nil)
 	resp, err := http.DefaultClient.Do(asAdmin(req))

@@ -13,8 +13,10 @@ import (
 	"time"
 
 	"github.com/gridmap/gridmap/api"
+	"github.com/gridmap/gridmap/bench/baseline"
 	"github.com/gridmap/gridmap/geo"
 	"github.com/gridmap/gridmap/postgis"
+	"github.com/gridmap/gridmap/postgis/pgtest"
 	"github.com/gridmap/gridmap/tiles"
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/encoding/mvt"
@@ -191,7 +193,7 @@ func TestTilesAgreeWithPlainSTAsMVT(t *testing.T) {
 	for _, z := range []maptile.Zoom{12, 14} {
 		tl := maptile.At(at, z)
 		ours := codesIn(layer(t, getTile(t, tileURL(srv, "public", tl)).body, false, "grid"))
-		plain, err := db.PlainTile(context.Background(), tiles.PublicLayers(), int(tl.Z), int(tl.X), int(tl.Y))
+		plain, err := baseline.New(pgtest.Pool(t)).PlainTile(context.Background(), tiles.PublicLayers(), int(tl.Z), int(tl.X), int(tl.Y))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -274,10 +276,10 @@ func TestTileCachingGzipAndErrors(t *testing.T) {
 }
 
 func TestPrivateTilesetHasHouseholds(t *testing.T) {
-	db, _, srv := tileServer(t)
+	_, _, srv := tileServer(t)
 	var id string
 	var lon, lat float64
-	if err := db.Pool.QueryRow(context.Background(), `SELECT id, ST_X(geom), ST_Y(geom) FROM households ORDER BY id LIMIT 1`).Scan(&id, &lon, &lat); err != nil {
+	if err := pgtest.Pool(t).QueryRow(context.Background(), `SELECT id, ST_X(geom), ST_Y(geom) FROM households ORDER BY id LIMIT 1`).Scan(&id, &lon, &lat); err != nil {
 		t.Fatal(err)
 	}
 	tl := maptile.At(orb.Point{lon, lat}, 16)
@@ -358,7 +360,7 @@ func TestTileInvalidationOnEdit(t *testing.T) {
 	over := []maptile.Tile{maptile.At(at, 12), maptile.At(at, 14), maptile.At(at, 16)}
 	// A tile at the other end of the county, at the same zooms.
 	var far orb.Point
-	if err := db.Pool.QueryRow(ctx, `SELECT ST_X(p), ST_Y(p) FROM (SELECT ST_PointOnSurface(geom) AS p FROM units
+	if err := pgtest.Pool(t).QueryRow(ctx, `SELECT ST_X(p), ST_Y(p) FROM (SELECT ST_PointOnSurface(geom) AS p FROM units
 		WHERE level = 'grid' ORDER BY ST_Distance(geom, ST_SetSRID(ST_MakePoint($1, $2), 4326)) DESC LIMIT 1) x`, at[0], at[1]).Scan(&far[0], &far[1]); err != nil {
 		t.Fatal(err)
 	}
@@ -373,11 +375,11 @@ func TestTileInvalidationOnEdit(t *testing.T) {
 	}
 
 	newName := g.Name + "（改）"
-	if _, err := db.Pool.Exec(ctx, `UPDATE units SET name = $2 WHERE code = $1`, g.Code, newName); err != nil {
+	if _, err := pgtest.Pool(t).Exec(ctx, `UPDATE units SET name = $2 WHERE code = $1`, g.Code, newName); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() {
-		db.Pool.Exec(context.Background(), `UPDATE units SET name = $2 WHERE code = $1`, g.Code, g.Name)
+		pgtest.Pool(t).Exec(context.Background(), `UPDATE units SET name = $2 WHERE code = $1`, g.Code, g.Name)
 	})
 	deadline := time.Now().Add(2 * time.Second)
 	for _, tl := range over {

@@ -102,7 +102,7 @@ func TestAuditLogIsAppendOnly(t *testing.T) {
 		t.Fatalf("all entries of the subject: %v %v", all, err)
 	}
 	for _, stmt := range []string{`UPDATE audit_log SET subject = 'x'`, `DELETE FROM audit_log`, `TRUNCATE audit_log`} {
-		if _, err := db.Pool.Exec(ctx, stmt); err == nil || !strings.Contains(err.Error(), "append-only") {
+		if _, err := pgtest.Pool(t).Exec(ctx, stmt); err == nil || !strings.Contains(err.Error(), "append-only") {
 			t.Errorf("%s: %v", stmt, err)
 		}
 	}

@@ -16,7 +16,7 @@ func (db *DB) Audit(ctx context.Context, e access.Record) error {
 	if len(e.Detail) > 0 {
 		detail = e.Detail
 	}
-	if _, err := db.Pool.Exec(ctx, insertAuditSQL, e.Subject, e.Via, e.Action, e.Target, e.Remote, detail); err != nil {
+	if _, err := db.pool.Exec(ctx, insertAuditSQL, e.Subject, e.Via, e.Action, e.Target, e.Remote, detail); err != nil {
 		return unavailable(err)
 	}
 	return nil
@@ -30,7 +30,7 @@ ORDER BY id LIMIT $4`
 // AuditLog lists entries after id after, oldest first, optionally only those whose target
 // lies in a territory (a code prefix) or of one subject, at most limit of them.
 func (db *DB) AuditLog(ctx context.Context, after int64, territory, subject string, limit int) ([]access.Record, error) {
-	rows, err := db.Pool.Query(ctx, auditSinceSQL, after, territory, subject, limit)
+	rows, err := db.pool.Query(ctx, auditSinceSQL, after, territory, subject, limit)
 	if err != nil {
 		return nil, unavailable(err)
 	}

@@ -13,7 +13,7 @@ UNION ALL SELECT 'changes', count(*) FROM changes`
 
 // Counts returns how many rows the database holds, keyed by unit level and by table.
 func (db *DB) Counts(ctx context.Context) (map[string]int, error) {
-	rows, err := db.Pool.Query(ctx, countAll)
+	rows, err := db.pool.Query(ctx, countAll)
 	if err != nil {
 		return nil, unavailable(err)
 	}

@@ -14,7 +14,7 @@ import (
 
 // DB is gridmap's handle on its database.
 type DB struct {
-	Pool *pgxpool.Pool
+	pool *pgxpool.Pool
 }
 
 // Open connects to the database at url and checks that it answers. It returns an
@@ -35,15 +35,15 @@ func Open(ctx context.Context, url string) (*DB, error) {
 		pool.Close()
 		return nil, &geo.Error{Kind: geo.Unavailable, Message: fmt.Sprintf("cannot reach the database: %v", err), Err: err}
 	}
-	return &DB{Pool: pool}, nil
+	return &DB{pool: pool}, nil
 }
 
 // Close releases the connections.
-func (db *DB) Close() { db.Pool.Close() }
+func (db *DB) Close() { db.pool.Close() }
 
 // Ping returns an Unavailable error when the database does not answer.
 func (db *DB) Ping(ctx context.Context) error {
-	if err := db.Pool.Ping(ctx); err != nil {
+	if err := db.pool.Ping(ctx); err != nil {
 		return &geo.Error{Kind: geo.Unavailable, Message: "database unreachable", Err: err}
 	}
 	return nil

@@ -43,7 +43,7 @@ WHERE r.unit_code = ANY($1)`
 // in one repeatable-read transaction, so following the log from that position misses
 // nothing (a change may be applied twice, which is harmless: it re-reads the current row).
 func (db *DB) SnapshotAt(ctx context.Context) (units []geo.Unit, people []geo.Responsibility, seq int64, err error) {
-	err = pgx.BeginTxFunc(ctx, db.Pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
+	err = pgx.BeginTxFunc(ctx, db.pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
 		if err := tx.QueryRow(ctx, settledSeq).Scan(&seq); err != nil {
 			return err
 		}
@@ -113,7 +113,7 @@ const maxFollowBackoff = 10 * time.Second
 // catchUp applies the next batch of commits after the sink's position and returns how many
 // commits it read.
 func (db *DB) catchUp(ctx context.Context, sink geo.ChangeSink, entities []string) (int, error) {
-	rows, err := db.Pool.Query(ctx, changesSince, sink.Seq(), entities, commitBatch)
+	rows, err := db.pool.Query(ctx, changesSince, sink.Seq(), entities, commitBatch)
 	if err != nil {
 		return 0, err
 	}
@@ -158,7 +158,7 @@ func (db *DB) catchUp(ctx context.Context, sink geo.ChangeSink, entities []strin
 // readChanges reads the current rows of the changed keys, in one repeatable-read transaction
 // so that a batch is consistent; a key with no row any more is a delete.
 func (db *DB) readChanges(ctx context.Context, keys map[string][]string, ch *geo.Changes) error {
-	return pgx.BeginTxFunc(ctx, db.Pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
+	return pgx.BeginTxFunc(ctx, db.pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
 		if codes := keys[UnitEntity]; len(codes) > 0 {
 			rows, err := tx.Query(ctx, unitsByCode, codes)
 			if err != nil {
@@ -225,7 +225,7 @@ func missing[T any](keys []string, found []T, key func(T) string) []string {
 // lags.
 func (db *DB) LatestSeq(ctx context.Context) (int64, error) {
 	var seq int64
-	err := db.Pool.QueryRow(ctx, `SELECT coalesce(max(seq), 0) FROM change_commits`).Scan(&seq)
+	err := db.pool.QueryRow(ctx, `SELECT coalesce(max(seq), 0) FROM change_commits`).Scan(&seq)
 	if err != nil {
 		return 0, unavailable(err)
 	}

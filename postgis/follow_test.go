@@ -21,7 +21,7 @@ func TestFollowAppliesCommittedEditsWithinOneSecond(t *testing.T) {
 	db := pgtest.DB(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	_, err := db.Pool.Exec(ctx, `
+	_, err := pgtest.Pool(t).Exec(ctx, `
 		INSERT INTO units (code, level, name, parent_code, parent_level, geom) VALUES
 		('990801', 'county', '跟随县', NULL, NULL, ST_Multi('SRID=4326;POLYGON((121 31, 121.2 31, 121.2 31.1, 121 31.1, 121 31))'::geometry)),
 		('990801001', 'town', '跟随镇', '990801', 'county', ST_Multi('SRID=4326;POLYGON((121 31, 121.2 31, 121.2 31.1, 121 31.1, 121 31))'::geometry)),
@@ -79,7 +79,7 @@ func TestFollowAppliesCommittedEditsWithinOneSecond(t *testing.T) {
 	}()
 
 	// Move the shared edge east: the point now lies in grid 001.
-	_, err = db.Pool.Exec(ctx, `
+	_, err = pgtest.Pool(t).Exec(ctx, `
 		UPDATE units SET geom = ST_Multi('SRID=4326;POLYGON((121 31, 121.15 31, 121.15 31.1, 121 31.1, 121 31))'::geometry) WHERE code = '990801001001001';
 		UPDATE units SET geom = ST_Multi('SRID=4326;POLYGON((121.15 31, 121.2 31, 121.2 31.1, 121.15 31.1, 121.15 31))'::geometry) WHERE code = '990801001001002'`)
 	if err != nil {
@@ -98,7 +98,7 @@ func TestFollowAppliesCommittedEditsWithinOneSecond(t *testing.T) {
 	}
 
 	// A deleted grid disappears: its area falls back to the village, chain incomplete.
-	if _, err := db.Pool.Exec(ctx, `DELETE FROM units WHERE code = '990801001001002'`); err != nil {
+	if _, err := pgtest.Pool(t).Exec(ctx, `DELETE FROM units WHERE code = '990801001001002'`); err != nil {
 		t.Fatal(err)
 	}
 	deadline := time.Now().Add(time.Second)
@@ -120,7 +120,7 @@ func TestFollowAppliesPeopleChanges(t *testing.T) {
 	db := pgtest.DB(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	_, err := db.Pool.Exec(ctx, `
+	_, err := pgtest.Pool(t).Exec(ctx, `
 		INSERT INTO units (code, level, name, parent_code, parent_level, geom) VALUES
 		('990802', 'county', '人员县', NULL, NULL, ST_Multi('SRID=4326;POLYGON((122 31, 122.2 31, 122.2 31.1, 122 31.1, 122 31))'::geometry)),
 		('990802001', 'town', '人员镇', '990802', 'county', ST_Multi('SRID=4326;POLYGON((122 31, 122.2 31, 122.2 31.1, 122 31.1, 122 31))'::geometry)),
@@ -156,14 +156,14 @@ func TestFollowAppliesPeopleChanges(t *testing.T) {
 			time.Sleep(10 * time.Millisecond)
 		}
 	}
-	if _, err := db.Pool.Exec(ctx, `UPDATE people SET name = '张三丰' WHERE id = '990802-p1'`); err != nil {
+	if _, err := pgtest.Pool(t).Exec(ctx, `UPDATE people SET name = '张三丰' WHERE id = '990802-p1'`); err != nil {
 		t.Fatal(err)
 	}
 	waitFor("a renamed grid worker", func(c geo.Chain) bool {
 		ppl := c.Links[3].People
 		return len(ppl) == 1 && ppl[0].Name == "张三丰" && c.Links[2].People[0].Name == "李四"
 	})
-	if _, err := db.Pool.Exec(ctx, `
+	if _, err := pgtest.Pool(t).Exec(ctx, `
 		INSERT INTO people (id, name, phone) VALUES ('990802-p3', '王五', '3');
 		INSERT INTO responsibilities (person_id, role, unit_code) VALUES ('990802-p3', 'grid_head', '990802001001001');
 		DELETE FROM responsibilities WHERE person_id = '990802-p2'`); err != nil {

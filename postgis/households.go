@@ -27,7 +27,7 @@ func (db *DB) HouseholdChain(ctx context.Context, id string) (geo.HouseholdChain
 	var gridCode string
 	var heads []byte
 	h := &hc.Household
-	err := db.Pool.QueryRow(ctx, householdWithUnit, id).Scan(
+	err := db.pool.QueryRow(ctx, householdWithUnit, id).Scan(
 		&h.ID, &h.Address, &h.Members, &h.Lon, &h.Lat, &hc.Unit.Code, &hc.Unit.Name, &gridCode, &heads)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return hc, geo.Errorf(geo.NotFound, "no household has id %q", id)

@@ -68,7 +68,7 @@ func copyRows(ctx context.Context, tx pgx.Tx, table string, cols []string, n int
 
 // inTx runs fn in one transaction and maps what fails to geo's error kinds.
 func (db *DB) inTx(ctx context.Context, fn func(tx pgx.Tx) error) error {
-	return dbError(pgx.BeginFunc(ctx, db.Pool, fn))
+	return dbError(pgx.BeginFunc(ctx, db.pool, fn))
 }
 
 // collect runs a check query and turns each row it returns into a problem.

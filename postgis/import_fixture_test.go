@@ -10,6 +10,7 @@ import (
 
 	"github.com/gridmap/gridmap/geo"
 	"github.com/gridmap/gridmap/postgis"
+	"github.com/gridmap/gridmap/postgis/pgtest"
 )
 
 // The import tests build small hand-made files for made-up counties 9901xx placed in the
@@ -157,7 +158,7 @@ func tableCounts(t *testing.T, db *postgis.DB) map[string]int {
 	out := map[string]int{}
 	for _, table := range countedTables {
 		var n int
-		if err := db.Pool.QueryRow(context.Background(), "SELECT count(*) FROM "+table).Scan(&n); err != nil {
+		if err := pgtest.Pool(t).QueryRow(context.Background(), "SELECT count(*) FROM "+table).Scan(&n); err != nil {
 			t.Fatal(err)
 		}
 		out[table] = n

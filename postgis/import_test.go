@@ -49,7 +49,7 @@ func TestImportRoundTrip(t *testing.T) {
 		var equal bool
 		var srid int
 		var gtype string
-		err := db.Pool.QueryRow(ctx, `
+		err := pgtest.Pool(t).QueryRow(ctx, `
 			SELECT name, level, parent_code, parent_level, attrs,
 			       ST_Equals(geom, ST_SetSRID(ST_GeomFromGeoJSON($2), 4326)), ST_SRID(geom), GeometryType(geom)
 			FROM units WHERE code = $1`, code, string(ft.Geometry)).
@@ -80,7 +80,7 @@ func TestImportRoundTrip(t *testing.T) {
 	// Features: the county was found from the geometry, extra properties kept.
 	var county, layer string
 	var attrs map[string]any
-	if err := db.Pool.QueryRow(ctx, `SELECT county_code, layer, attrs FROM features WHERE id = $1`, f.county+"-c1").
+	if err := pgtest.Pool(t).QueryRow(ctx, `SELECT county_code, layer, attrs FROM features WHERE id = $1`, f.county+"-c1").
 		Scan(&county, &layer, &attrs); err != nil {
 		t.Fatal(err)
 	}
@@ -90,7 +90,7 @@ func TestImportRoundTrip(t *testing.T) {
 
 	// People: two roles of one person, a unit head on a ten-household unit.
 	var roles string
-	if err := db.Pool.QueryRow(ctx, `
+	if err := pgtest.Pool(t).QueryRow(ctx, `
 		SELECT string_agg(person_id || ' ' || role || ' ' || coalesce(unit_code, 'tenhh:' || tenhh_code), '; ' ORDER BY person_id, role)
 		FROM responsibilities WHERE person_id LIKE '990101-%'`).Scan(&roles); err != nil {
 		t.Fatal(err)
@@ -106,7 +106,7 @@ func TestImportRoundTrip(t *testing.T) {
 	var unit string
 	var members int
 	var x, y float64
-	if err := db.Pool.QueryRow(ctx, `SELECT unit_code, members, ST_X(geom), ST_Y(geom) FROM households WHERE id = $1`,
+	if err := pgtest.Pool(t).QueryRow(ctx, `SELECT unit_code, members, ST_X(geom), ST_Y(geom) FROM households WHERE id = $1`,
 		f.county+"-h2").Scan(&unit, &members, &x, &y); err != nil {
 		t.Fatal(err)
 	}
@@ -147,14 +147,14 @@ func TestImportUpdatesKeepHistoryAndDivisionsKeepGeometry(t *testing.T) {
 	var version int
 	var hasGeom bool
 	var attrs map[string]any
-	if err := db.Pool.QueryRow(ctx, `SELECT name, version, geom IS NOT NULL FROM units WHERE code = '990104001'`).
+	if err := pgtest.Pool(t).QueryRow(ctx, `SELECT name, version, geom IS NOT NULL FROM units WHERE code = '990104001'`).
 		Scan(&name, &version, &hasGeom); err != nil {
 		t.Fatal(err)
 	}
 	if name != "改名镇" || version != 2 || !hasGeom {
 		t.Errorf("town after divisions: %s v%d geom=%v", name, version, hasGeom)
 	}
-	if err := db.Pool.QueryRow(ctx, `SELECT attrs, geom IS NOT NULL FROM units WHERE code = '990104'`).Scan(&attrs, &hasGeom); err != nil {
+	if err := pgtest.Pool(t).QueryRow(ctx, `SELECT attrs, geom IS NOT NULL FROM units WHERE code = '990104'`).Scan(&attrs, &hasGeom); err != nil {
 		t.Fatal(err)
 	}
 	if attrs["generated"] != true || !hasGeom {
@@ -163,7 +163,7 @@ func TestImportUpdatesKeepHistoryAndDivisionsKeepGeometry(t *testing.T) {
 
 	// Changing one boundary makes one new version and one change log row.
 	var changesBefore int
-	db.Pool.QueryRow(ctx, `SELECT count(*) FROM changes WHERE key LIKE '990104%'`).Scan(&changesBefore)
+	pgtest.Pool(t).QueryRow(ctx, `SELECT count(*) FROM changes WHERE key LIKE '990104%'`).Scan(&changesBefore)
 	moved := strings.Replace(f.units, `"试验镇"`, `"试验镇2"`, 1)
 	if c, err = importKind(db, "units", moved); err != nil {
 		t.Fatal(err)
@@ -172,8 +172,8 @@ func TestImportUpdatesKeepHistoryAndDivisionsKeepGeometry(t *testing.T) {
 		t.Errorf("units counts %+v, want 1 updated (the town), 6 unchanged", c)
 	}
 	var changesAfter, history int
-	db.Pool.QueryRow(ctx, `SELECT count(*) FROM changes WHERE key LIKE '990104%'`).Scan(&changesAfter)
-	db.Pool.QueryRow(ctx, `SELECT count(*) FROM unit_history WHERE code = '990104001'`).Scan(&history)
+	pgtest.Pool(t).QueryRow(ctx, `SELECT count(*) FROM changes WHERE key LIKE '990104%'`).Scan(&changesAfter)
+	pgtest.Pool(t).QueryRow(ctx, `SELECT count(*) FROM unit_history WHERE code = '990104001'`).Scan(&history)
 	if changesAfter != changesBefore+1 || history != 2 {
 		t.Errorf("after the rename: %d new changes, %d history rows; want 1 and 2", changesAfter-changesBefore, history)
 	}
@@ -187,7 +187,7 @@ func TestImportUpdatesKeepHistoryAndDivisionsKeepGeometry(t *testing.T) {
 		t.Errorf("people counts %+v, want the person updated", c)
 	}
 	var n int
-	db.Pool.QueryRow(ctx, `SELECT count(*) FROM responsibilities WHERE person_id = '990104-p1'`).Scan(&n)
+	pgtest.Pool(t).QueryRow(ctx, `SELECT count(*) FROM responsibilities WHERE person_id = '990104-p1'`).Scan(&n)
 	if n != 1 {
 		t.Errorf("990104-p1 has %d responsibilities, want 1", n)
 	}
@@ -206,7 +206,7 @@ func TestImportCRSAccepted(t *testing.T) {
 		}
 	}
 	var srid int
-	db.Pool.QueryRow(context.Background(), `SELECT ST_SRID(geom) FROM units WHERE code = '990105'`).Scan(&srid)
+	pgtest.Pool(t).QueryRow(context.Background(), `SELECT ST_SRID(geom) FROM units WHERE code = '990105'`).Scan(&srid)
 	if srid != 4326 {
 		t.Errorf("SRID %d, want 4326", srid)
 	}
@@ -219,7 +219,7 @@ func TestImportUnavailable(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer pool.Close()
-	db := &postgis.DB{Pool: pool}
+	db := postgis.OverPool(pool)
 	_, err = db.ImportTenHH(context.Background(), "tenhh.csv", strings.NewReader("code,grid_code,name\n990106001001001001,990106001001001,x\n"), nil)
 	if geo.KindOf(err) != geo.Unavailable {
 		t.Fatalf("kind %v (%v), want Unavailable", geo.KindOf(err), err)

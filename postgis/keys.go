@@ -50,7 +50,7 @@ func (db *DB) CreateKey(ctx context.Context, name string, grants []access.Grant,
 	k := APIKey{ID: hex.EncodeToString(idBytes), Name: name, Grants: grants, CreatedBy: createdBy}
 	secretText := base64.RawURLEncoding.EncodeToString(secret)
 	hash := sha256.Sum256([]byte(secretText))
-	if err := db.Pool.QueryRow(ctx, insertKeySQL, k.ID, hash[:], name, grantStrings(grants), createdBy).Scan(&k.CreatedAt); err != nil {
+	if err := db.pool.QueryRow(ctx, insertKeySQL, k.ID, hash[:], name, grantStrings(grants), createdBy).Scan(&k.CreatedAt); err != nil {
 		return APIKey{}, "", unavailable(err)
 	}
 	return k, KeyPrefix + k.ID + "_" + secretText, nil
@@ -61,7 +61,7 @@ SELECT id, name, grants, created_by, created_at, revoked_at FROM api_keys ORDER 
 
 // ListKeys returns every key, revoked ones included, oldest first.
 func (db *DB) ListKeys(ctx context.Context) ([]APIKey, error) {
-	rows, err := db.Pool.Query(ctx, listKeysSQL)
+	rows, err := db.pool.Query(ctx, listKeysSQL)
 	if err != nil {
 		return nil, unavailable(err)
 	}
@@ -85,7 +85,7 @@ func (db *DB) ListKeys(ctx context.Context) ([]APIKey, error) {
 // RevokeKey revokes the key with this id; it takes effect on the next request. It returns a
 // NotFound error for an unknown or already revoked key.
 func (db *DB) RevokeKey(ctx context.Context, id string) error {
-	tag, err := db.Pool.Exec(ctx, `UPDATE api_keys SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL`, id)
+	tag, err := db.pool.Exec(ctx, `UPDATE api_keys SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL`, id)
 	if err != nil {
 		return unavailable(err)
 	}
@@ -115,7 +115,7 @@ func (db *DB) KeyIdentity(ctx context.Context, token string) (*access.Identity, 
 	}
 	var want []byte
 	var grants []string
-	err := db.Pool.QueryRow(ctx, keyByIDSQL, id).Scan(&want, &grants)
+	err := db.pool.QueryRow(ctx, keyByIDSQL, id).Scan(&want, &grants)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, refused
 	}

@@ -21,7 +21,7 @@ func (db *DB) Migrate(ctx context.Context) ([]string, error) {
 	}
 	sort.Strings(names)
 
-	conn, err := db.Pool.Acquire(ctx)
+	conn, err := db.pool.Acquire(ctx)
 	if err != nil {
 		return nil, err
 	}

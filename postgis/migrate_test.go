@@ -24,7 +24,7 @@ func TestMigrateIsIdempotent(t *testing.T) {
 		t.Fatalf("second run applied %v, want nothing", applied)
 	}
 	var n int
-	if err := db.Pool.QueryRow(context.Background(), `SELECT count(*) FROM schema_migrations`).Scan(&n); err != nil {
+	if err := pgtest.Pool(t).QueryRow(context.Background(), `SELECT count(*) FROM schema_migrations`).Scan(&n); err != nil {
 		t.Fatal(err)
 	}
 	if n < 5 {
@@ -33,10 +33,10 @@ func TestMigrateIsIdempotent(t *testing.T) {
 }
 
 func TestSchemaRejectsBadCodes(t *testing.T) {
-	db := pgtest.DB(t)
+	pool := pgtest.Pool(t)
 	ctx := context.Background()
 	exec := func(sql string) error {
-		tx, err := db.Pool.Begin(ctx)
+		tx, err := pool.Begin(ctx)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -65,7 +65,7 @@ func TestSchemaRejectsBadCodes(t *testing.T) {
 		})
 	}
 	var changes int
-	db.Pool.QueryRow(ctx, `SELECT count(*) FROM changes WHERE key = '999901'`).Scan(&changes)
+	pgtest.Pool(t).QueryRow(ctx, `SELECT count(*) FROM changes WHERE key = '999901'`).Scan(&changes)
 	if changes != 1 {
 		t.Fatalf("change log has %d rows for the inserted county, want 1", changes)
 	}

@@ -74,7 +74,7 @@ type State struct {
 // log from that position misses nothing.
 func (db *DB) StateAt(ctx context.Context, features, households bool) (State, error) {
 	var st State
-	err := pgx.BeginTxFunc(ctx, db.Pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
+	err := pgx.BeginTxFunc(ctx, db.pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
 		if err := tx.QueryRow(ctx, settledSeq).Scan(&st.Seq); err != nil {
 			return err
 		}

@@ -48,9 +48,9 @@ ORDER BY c.depth DESC`
 // index is measured against).
 func (db *DB) Resolve(ctx context.Context, lon, lat float64) (geo.Chain, error) {
 	var code string
-	err := db.Pool.QueryRow(ctx, deepestCoveringGrid, lon, lat).Scan(&code)
+	err := db.pool.QueryRow(ctx, deepestCoveringGrid, lon, lat).Scan(&code)
 	if errors.Is(err, pgx.ErrNoRows) {
-		err = db.Pool.QueryRow(ctx, deepestCoveringUnit, lon, lat).Scan(&code)
+		err = db.pool.QueryRow(ctx, deepestCoveringUnit, lon, lat).Scan(&code)
 	}
 	if errors.Is(err, pgx.ErrNoRows) {
 		return geo.Chain{}, geo.Errorf(geo.NotFound, "no unit covers the point lon=%v lat=%v: it lies outside the data", lon, lat)
@@ -64,7 +64,7 @@ func (db *DB) Resolve(ctx context.Context, lon, lat float64) (geo.Chain, error) 
 // ChainOf returns the chain from the county down to the unit with the given code. It
 // returns a NotFound error for an unknown code.
 func (db *DB) ChainOf(ctx context.Context, code string) (geo.Chain, error) {
-	rows, err := db.Pool.Query(ctx, chainOf, code)
+	rows, err := db.pool.Query(ctx, chainOf, code)
 	if err != nil {
 		return geo.Chain{}, unavailable(err)
 	}
@@ -102,17 +102,6 @@ func unavailable(err error) error {
 	return &geo.Error{Kind: geo.Unavailable, Message: fmt.Sprintf("database error: %v", err), Err: err}
 }
 
-// GridAt returns the code of the grid that owns the point, or "" when none covers it: the
-// raw PostGIS lookup, without the chain (the baseline of the benchmarks).
-func (db *DB) GridAt(ctx context.Context, lon, lat float64) (string, error) {
-	var code string
-	err := db.Pool.QueryRow(ctx, deepestCoveringGrid, lon, lat).Scan(&code)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return "", nil
-	}
-	return code, err
-}
-
 // codesAt resolves many points in one statement: for each, the grid that owns it by the
 // edge rule, or else the deepest unit that covers it, or ” — the same answer as Resolve
 // per point, as one join. Tests compare the in-memory index with it, point by point.
@@ -135,7 +124,7 @@ func (db *DB) CodesAt(ctx context.Context, lon, lat []float64) ([]string, error)
 	if len(lon) != len(lat) {
 		return nil, fmt.Errorf("CodesAt: %d longitudes but %d latitudes", len(lon), len(lat))
 	}
-	rows, err := db.Pool.Query(ctx, codesAt, lon, lat)
+	rows, err := db.pool.Query(ctx, codesAt, lon, lat)
 	if err != nil {
 		return nil, unavailable(err)
 	}

@@ -16,11 +16,13 @@ import (
 
 	"github.com/gridmap/gridmap/postgis"
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
 )
 
 var (
 	once   sync.Once
 	shared *postgis.DB
+	pool   *pgxpool.Pool // a second way in, for the tests' own SQL
 	setup  error
 	dbName string
 	admin  string
@@ -37,44 +39,58 @@ func DB(t testing.TB) *postgis.DB {
 		}
 		t.Skip("GRIDMAP_TEST_DATABASE_URL is not set: run the tests with scripts/test.sh")
 	}
-	once.Do(func() { shared, setup = create() })
+	once.Do(func() { shared, pool, setup = create() })
 	if setup != nil {
 		t.Fatalf("test database: %v", setup)
 	}
 	return shared
 }
 
-func create() (*postgis.DB, error) {
+// Pool returns a connection pool of its own to the package's test database (DB's), for
+// tests that set up or check rows with their own SQL: package postgis keeps its pool to
+// itself.
+func Pool(t testing.TB) *pgxpool.Pool {
+	t.Helper()
+	DB(t)
+	return pool
+}
+
+func create() (*postgis.DB, *pgxpool.Pool, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	conn, err := pgx.Connect(ctx, admin)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	defer conn.Close(ctx)
 	wd, _ := os.Getwd()
 	parts := strings.Split(wd, string(os.PathSeparator))
 	dbName = fmt.Sprintf("gridmap_test_%s_%d", strings.ReplaceAll(parts[len(parts)-1], "-", "_"), os.Getpid())
 	if _, err := conn.Exec(ctx, "DROP DATABASE IF EXISTS "+pgx.Identifier{dbName}.Sanitize()); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if _, err := conn.Exec(ctx, "CREATE DATABASE "+pgx.Identifier{dbName}.Sanitize()); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	u, err := url.Parse(admin)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	u.Path = "/" + dbName
 	db, err := postgis.Open(ctx, u.String())
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if _, err := db.Migrate(ctx); err != nil {
 		db.Close()
-		return nil, err
+		return nil, nil, err
 	}
-	return db, nil
+	p, err := pgxpool.New(ctx, u.String())
+	if err != nil {
+		db.Close()
+		return nil, nil, err
+	}
+	return db, p, nil
 }
 
 // URL returns the connection URL of the package's test database (after DB was called).
@@ -90,6 +106,7 @@ func Cleanup() {
 		return
 	}
 	shared.Close()
+	pool.Close()
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	if conn, err := pgx.Connect(ctx, admin); err == nil {

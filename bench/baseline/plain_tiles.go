@@ -1,4 +1,4 @@
-package postgis
+package baseline
 
 import (
 	"context"
@@ -83,8 +83,8 @@ func (db *DB) PlainTile(ctx context.Context, specs []tiles.LayerSpec, z, x, y in
 		}
 	}
 	var mvt []byte
-	if err := db.Pool.QueryRow(ctx, sql, z, x, y, levels).Scan(&mvt); err != nil {
-		return nil, unavailable(err)
+	if err := db.pool.QueryRow(ctx, sql, z, x, y, levels).Scan(&mvt); err != nil {
+		return nil, fmt.Errorf("plain tile %d/%d/%d: %w", z, x, y, err)
 	}
 	return mvt, nil
 }

@@ -1,4 +1,4 @@
-package main
+package bench
 
 import (
 	"bufio"
@@ -11,8 +11,6 @@ import (
 	"sort"
 	"strconv"
 	"time"
-
-	"github.com/jackc/pgx/v5"
 )
 
 func init() {
@@ -81,7 +79,7 @@ func benchBatch(ctx context.Context, b *benchRun) ([]benchRow, error) {
 	sort.Float64s(times)
 	med := times[len(times)/2]
 
-	pgTime, copyTime, pgGrids, err := postgisJoin(ctx, b, pts[:pgN])
+	pgTime, copyTime, pgGrids, err := b.Base.BatchGrids(ctx, pts[:pgN])
 	if err != nil {
 		return nil, err
 	}
@@ -146,53 +144,4 @@ func postCSV(ctx context.Context, client *http.Client, url string, body []byte, 
 			return lines, grids, err
 		}
 	}
-}
-
-// postgisJoin resolves the points in PostGIS as a database-side batch would: COPY them into
-// a temporary table, then one query that picks for every point the smallest-code grid whose
-// boundary covers it (the edge rule of the lookups), reading every row back. It returns the
-// whole time, the COPY's part of it and the grid of each point.
-func postgisJoin(ctx context.Context, b *benchRun, pts [][2]float64) (total, copied time.Duration, grids []string, err error) {
-	conn, err := b.DB.Pool.Acquire(ctx)
-	if err != nil {
-		return 0, 0, nil, err
-	}
-	defer conn.Release()
-	if _, err := conn.Exec(ctx, `CREATE TEMP TABLE bench_points (i int, lon float8, lat float8)`); err != nil {
-		return 0, 0, nil, err
-	}
-	defer conn.Exec(context.Background(), `DROP TABLE IF EXISTS bench_points`)
-	start := time.Now()
-	_, err = conn.CopyFrom(ctx, pgx.Identifier{"bench_points"}, []string{"i", "lon", "lat"},
-		pgx.CopyFromSlice(len(pts), func(i int) ([]any, error) { return []any{i, pts[i][0], pts[i][1]}, nil }))
-	if err != nil {
-		return 0, 0, nil, err
-	}
-	copied = time.Since(start)
-	rows, err := conn.Query(ctx, `
-		SELECT p.i, g.code
-		FROM bench_points p
-		LEFT JOIN LATERAL (
-			SELECT code FROM units u
-			WHERE u.level = 'grid' AND ST_Covers(u.geom, ST_SetSRID(ST_MakePoint(p.lon, p.lat), 4326))
-			ORDER BY code LIMIT 1) g ON true`)
-	if err != nil {
-		return 0, 0, nil, err
-	}
-	grids = make([]string, len(pts))
-	for rows.Next() {
-		var i int
-		var code *string
-		if err := rows.Scan(&i, &code); err != nil {
-			rows.Close()
-			return 0, 0, nil, err
-		}
-		if code != nil {
-			grids[i] = *code
-		}
-	}
-	if err := rows.Err(); err != nil {
-		return 0, 0, nil, err
-	}
-	return time.Since(start), copied, grids, nil
 }

@@ -1,10 +1,8 @@
-package main
+package bench
 
 import (
 	"slices"
-	"strings"
 	"testing"
-	"time"
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/maptile"
@@ -80,41 +78,5 @@ func TestDistinctAndCoverTiles(t *testing.T) {
 				t.Fatalf("z%d: %v is off the box", z, tl)
 			}
 		}
-	}
-}
-
-func TestQuantile(t *testing.T) {
-	var s []time.Duration
-	for i := 1; i <= 100; i++ {
-		s = append(s, time.Duration(i)*time.Millisecond)
-	}
-	for q, want := range map[float64]time.Duration{0.5: 50 * time.Millisecond, 0.95: 95 * time.Millisecond, 1: 100 * time.Millisecond, 0: time.Millisecond} {
-		if got := quantile(s, q); got != want {
-			t.Errorf("quantile(%v) = %v, want %v", q, got, want)
-		}
-	}
-	if quantile(nil, 0.5) != 0 || quantile(s[:1], 0.95) != time.Millisecond {
-		t.Error("quantile of none or one")
-	}
-}
-
-func TestTilesLua(t *testing.T) {
-	mix := []maptile.Tile{maptile.New(3241, 1735, 12), maptile.New(3241, 1735, 12), maptile.New(101, 54, 8)}
-	lua := tilesLua("public", mix, true, 3)
-	for _, want := range []string{`wrk.headers["Accept-Encoding"] = "gzip"`, `"/tiles/public/12/3241/1735.mvt",`,
-		`"/tiles/public/8/101/54.mvt",`, "math.randomseed(3)", "paths[math.random(#paths)]"} {
-		if !strings.Contains(lua, want) {
-			t.Errorf("the script lacks %s:\n%s", want, lua)
-		}
-	}
-	// Tiles drawn twice stay twice: wrk asks for them as often as the mix does.
-	if n := strings.Count(lua, "/12/3241/1735.mvt"); n != 2 {
-		t.Errorf("the twice-drawn tile is in the script %d times", n)
-	}
-	if strings.Contains(tilesLua("public", mix, false, 3), "Accept-Encoding") {
-		t.Error("gzip asked for without -tile-gzip")
-	}
-	if got := zoomCounts(mix); got != "z8 1, z12 2" {
-		t.Errorf("zoomCounts: %q", got)
 	}
 }

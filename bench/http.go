@@ -1,15 +1,12 @@
-package main
+package bench
 
 import (
-	"bufio"
 	"context"
 	"flag"
 	"fmt"
-	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -33,15 +30,6 @@ func httpBenchFlags(fs *flag.FlagSet) {
 	benchHTTPTime = fs.Duration("http-duration", 10*time.Second, "http: how long wrk drives each resolver")
 	benchHTTPConns = fs.String("http-connections", "8", "http: wrk's open connections (-c); a list such as 8,16,32 runs each")
 	benchHTTPThreads = fs.Int("http-threads", 1, "http: wrk's threads (-t); on a small machine wrk shares the cores with the server, and one thread leaves it the other")
-}
-
-// wrkResult is what the bench reads from wrk's report.
-type wrkResult struct {
-	requests     int64
-	perSecond    float64
-	p50, p99     time.Duration
-	non2xx       int64
-	socketErrors string
 }
 
 // benchHTTP serves the API from this process twice — from the in-memory index and with a
@@ -118,79 +106,4 @@ request = function()
   return wrk.format("GET", string.format("/v1/resolve?lon=%%.6f&lat=%%.6f", lon, lat))
 end
 `, seed, box[0], box[2]-box[0], box[1], box[3]-box[1])
-}
-
-func runWrk(ctx context.Context, wrk, script, url string, conns int, d time.Duration) (wrkResult, error) {
-	cmd := exec.CommandContext(ctx, wrk, "-t"+strconv.Itoa(*benchHTTPThreads), "-c"+strconv.Itoa(max(conns, *benchHTTPThreads)),
-		"-d"+strconv.Itoa(max(int(d.Round(time.Second)/time.Second), 1))+"s", "--latency", "-s", script, url)
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		return wrkResult{}, fmt.Errorf("%s: %v\n%s", strings.Join(cmd.Args, " "), err, out)
-	}
-	r, err := parseWrk(string(out))
-	if err != nil {
-		return r, fmt.Errorf("reading wrk's report: %v\n%s", err, out)
-	}
-	return r, nil
-}
-
-var (
-	wrkPercentile = regexp.MustCompile(`^\s*(50|99)(?:\.0+)?%\s+([0-9.]+)(us|ms|s|m)\s*$`)
-	wrkRequests   = regexp.MustCompile(`^\s*(\d+) requests in `)
-	wrkPerSecond  = regexp.MustCompile(`^Requests/sec:\s+([0-9.]+)`)
-	wrkNon2xx     = regexp.MustCompile(`^\s*Non-2xx or 3xx responses:\s+(\d+)`)
-	wrkSocket     = regexp.MustCompile(`^\s*Socket errors:\s+(.*)$`)
-)
-
-// parseWrk reads the figures out of wrk's report (run with --latency).
-func parseWrk(out string) (wrkResult, error) {
-	var r wrkResult
-	var p50, p99 bool
-	sc := bufio.NewScanner(strings.NewReader(out))
-	for sc.Scan() {
-		line := sc.Text()
-		if m := wrkPercentile.FindStringSubmatch(line); m != nil {
-			v, _ := strconv.ParseFloat(m[2], 64)
-			unit := map[string]time.Duration{"us": time.Microsecond, "ms": time.Millisecond, "s": time.Second, "m": time.Minute}[m[3]]
-			d := time.Duration(math.Round(v * float64(unit)))
-			if m[1] == "50" {
-				r.p50, p50 = d, true
-			} else {
-				r.p99, p99 = d, true
-			}
-		}
-		if m := wrkRequests.FindStringSubmatch(line); m != nil {
-			r.requests, _ = strconv.ParseInt(m[1], 10, 64)
-		}
-		if m := wrkPerSecond.FindStringSubmatch(line); m != nil {
-			r.perSecond, _ = strconv.ParseFloat(m[1], 64)
-		}
-		if m := wrkNon2xx.FindStringSubmatch(line); m != nil {
-			r.non2xx, _ = strconv.ParseInt(m[1], 10, 64)
-		}
-		if m := wrkSocket.FindStringSubmatch(line); m != nil {
-			r.socketErrors = m[1]
-		}
-	}
-	if !p50 || !p99 || r.perSecond == 0 {
-		return r, fmt.Errorf("no Requests/sec or 50%%/99%% latency in it")
-	}
-	return r, nil
-}
-
-func ms(d time.Duration) string {
-	return strconv.FormatFloat(float64(d)/float64(time.Millisecond), 'f', 2, 64) + " ms"
-}
-
-// thousands writes a figure rounded to a whole number, with thousands separators.
-func thousands(v float64) string {
-	s := strconv.FormatInt(int64(v+0.5), 10)
-	var b strings.Builder
-	for i, c := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(c)
-	}
-	return b.String()
 }
