@@ -56,7 +56,7 @@ type Options struct {
 	Progress func(stage string)
 }
 
-// County is a generated county, ready to be written with WriteDir.
+// County is a generated county, ready to be written as its Files.
 type County struct {
 	Code, Name string
 	Seed       int64

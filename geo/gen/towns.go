@@ -133,8 +133,7 @@ func (b *builder) roads() {
 	for k := range root {
 		root[k] = k
 	}
-	var find func(int) int
-	find = func(x int) int {
+	find := func(x int) int {
 		for root[x] != x {
 			root[x] = root[root[x]]
 			x = root[x]
