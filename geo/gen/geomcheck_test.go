@@ -53,8 +53,9 @@ func area2Fixed(r []ipt) int64 {
 	return s
 }
 
-// checkRing reports why r is not a closed, simple ring whose vertices are all corners (no
-// repeated or collinear vertices) on the lattice of unit, or nil. Edges may run at any angle;
+// checkRing reports why r is not a closed, simple ring on the lattice of unit (no repeated
+// vertex, no spike: a vertex may lie straight on between its neighbours, where a
+// neighbour's boundary meets the ring), or nil. Edges may run at any angle;
 // simplicity is checked exactly, pair by pair: adjacent edges meet only at their shared
 // vertex, other edges not at all.
 func checkRing(r orb.Ring, unit int64) error {
@@ -72,8 +73,8 @@ func checkRing(r orb.Ring, unit int64) error {
 			return fmt.Errorf("repeated point %v", r[k])
 		}
 		c := q[(k+n-2)%(n-1)] // the vertex before a
-		if cross(c, a, b) == 0 {
-			return fmt.Errorf("collinear vertex %v", r[k])
+		if cross(c, a, b) == 0 && (a.x-c.x)*(b.x-a.x)+(a.y-c.y)*(b.y-a.y) <= 0 {
+			return fmt.Errorf("spike at %v", r[k])
 		}
 		if a.x%unit != 0 || a.y%unit != 0 {
 			return fmt.Errorf("vertex %v is off the lattice", r[k])

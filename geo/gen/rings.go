@@ -7,6 +7,9 @@ import "math"
 // both sides is inside the region and skipped; every other arc goes, as it is, into the ring
 // of the region on its left and, reversed, into that of the region on its right. So two
 // neighbours' shared edge is the same sequence of vertices, walked in opposite directions.
+// Nodes stay in every ring through them, even where a ring runs straight on (a T junction):
+// a parent's edge then has the same vertices as its children's, which keeps them identical
+// when tiles round each vertex to their own lattice.
 func regionRings(arcs []arc, pts [][]pt, n int, of func(label int32) int32) [][][]pt {
 	type dirArc struct {
 		arc int32
@@ -70,11 +73,7 @@ func regionRings(arcs []arc, pts [][]pt, n int, of func(label int32) int32) [][]
 					break // back at the start (k == k0); anything else cannot happen for a valid partition
 				}
 			}
-			for _, r := range splitRing(ring) {
-				if r = dropCollinear(r); len(r) >= 3 { // always, for a valid partition
-					out[R] = append(out[R], r)
-				}
-			}
+			out[R] = append(out[R], splitRing(ring)...)
 		}
 	}
 	return out
@@ -105,15 +104,3 @@ func nextArc(v, before pt, cands []int, second func(c int) pt) int {
 	return best
 }
 
-// dropCollinear removes the vertices where a ring runs straight on: nodes where the region's
-// boundary passes by while its neighbours' meet it (a T junction). The vertex stays on the
-// neighbours' rings and lies exactly on this ring's edge.
-func dropCollinear(r []pt) []pt {
-	out := r[:0:0]
-	for k, v := range r {
-		if orient(r[(k+len(r)-1)%len(r)], v, r[(k+1)%len(r)]) != 0 {
-			out = append(out, v)
-		}
-	}
-	return out
-}
