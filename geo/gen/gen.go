@@ -13,9 +13,8 @@
 // are placed on pixels far enough inside a single grid.
 //
 // The county's own geometry is the rasterized real outline, simplified like every arc (it
-// moves in by under half a pixel): the union of the pixels whose
-// centre is inside one of the outline's polygons, plus the pixels of enclosed gaps smaller
-// than 16 pixels of 1/2048° (slivers between the source's simplified polygons; real
+// moves in by under half a pixel): the union of the pixels whose centre is inside one of the
+// outline's polygons, plus the pixels of enclosed gaps smaller than 16 pixels of 1/2048° (slivers between the source's simplified polygons; real
 // enclaves are larger and stay out). It differs from the real outline by under two pixels.
 //
 // The output depends only on the inputs and Options.Seed: the same seed gives byte-identical

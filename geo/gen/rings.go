@@ -103,4 +103,3 @@ func nextArc(v, before pt, cands []int, second func(c int) pt) int {
 	}
 	return best
 }
-
