@@ -11,6 +11,7 @@ import (
 
 	"github.com/gridmap/gridmap/api"
 	"github.com/gridmap/gridmap/auth"
+	"github.com/gridmap/gridmap/genfiles"
 	"github.com/gridmap/gridmap/geo/access"
 	"github.com/gridmap/gridmap/geo/gen"
 	"github.com/gridmap/gridmap/geo/index"
@@ -85,12 +86,12 @@ func asAdmin(req *http.Request) *http.Request {
 }
 
 func loadSample(db *postgis.DB, dir string) error {
-	county, err := gen.GenerateFromFiles("../data/sample/520204-county.geojson", "../data/sample/520204-divisions.csv",
+	county, err := genfiles.Generate("../data/sample/520204-county.geojson", "../data/sample/520204-divisions.csv",
 		gen.Options{Seed: 7, Households: 20000})
 	if err != nil {
 		return err
 	}
-	if err := county.WriteDir(dir); err != nil {
+	if err := genfiles.WriteDir(county, dir); err != nil {
 		return err
 	}
 	ctx := context.Background()

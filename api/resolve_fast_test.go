@@ -18,6 +18,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/gridmap/gridmap/genfiles"
 	"github.com/gridmap/gridmap/geo"
 	"github.com/gridmap/gridmap/geo/gen"
 	"github.com/gridmap/gridmap/geo/index"
@@ -27,7 +28,7 @@ import (
 // fastSample is 水城区 generated in memory (no database) and its live index, as serve holds
 // it, built once for the tests and benchmarks of this file.
 var fastSample = sync.OnceValues(func() (*gen.County, error) {
-	return gen.GenerateFromFiles("../data/sample/520204-county.geojson", "../data/sample/520204-divisions.csv", gen.Options{Seed: 7})
+	return genfiles.Generate("../data/sample/520204-county.geojson", "../data/sample/520204-divisions.csv", gen.Options{Seed: 7})
 })
 
 var fastLive = sync.OnceValues(func() (*index.Live, error) {

@@ -14,14 +14,16 @@ import (
 // summed, give exactly the villages' rings, then at every point the number of grids covering
 // it equals the number of villages covering it (0 or 1): the grids have no gap and no
 // overlap after simplification, and every edge two grids share is drawn identically on both
-// sides (or it would not cancel). Edges are cut into unit steps so that an edge drawn as one
-// segment on one side and as two on the other still compares equal; the generated
-// boundaries run along lattice lines, so every edge is horizontal or vertical.
+// sides (or it would not cancel). Edges run at any angle; each is cut into its primitive
+// lattice steps (the edge's vector divided by the gcd of its components), so that an edge
+// drawn as one segment on one side and as two on the other (a vertex of a third polygon
+// lying exactly on it) still compares equal: every lattice point on a segment is the end of
+// one of its steps.
 
-type unitEdge struct{ x, y, dir int } // from (x,y) one unit right (dir 0) or down (dir 1)
+type unitEdge struct{ x, y, dx, dy int } // from (x,y) one primitive step (dx,dy), dx > 0 or dx == 0 < dy
 
 // chain adds the rings of the polygons of layer l to sum, with the sign of their
-// direction, and reports an edge that is neither horizontal nor vertical.
+// direction.
 func chain(l *mvt.Layer, sum map[unitEdge]int) error {
 	if l == nil {
 		return nil
@@ -51,27 +53,37 @@ func chain(l *mvt.Layer, sum map[unitEdge]int) error {
 
 func addEdge(sum map[unitEdge]int, a, b orb.Point) error {
 	ax, ay, bx, by := int(a[0]), int(a[1]), int(b[0]), int(b[1])
-	switch {
-	case ay == by:
-		step, lo, hi := 1, ax, bx
-		if bx < ax {
-			step, lo, hi = -1, bx, ax
-		}
-		for x := lo; x < hi; x++ {
-			sum[unitEdge{x, ay, 0}] += step
-		}
-	case ax == bx:
-		step, lo, hi := 1, ay, by
-		if by < ay {
-			step, lo, hi = -1, by, ay
-		}
-		for y := lo; y < hi; y++ {
-			sum[unitEdge{ax, y, 1}] += step
-		}
-	default:
-		return fmt.Errorf("edge %v-%v is not on a lattice line", a, b)
+	if float64(ax) != a[0] || float64(ay) != a[1] || float64(bx) != b[0] || float64(by) != b[1] {
+		return fmt.Errorf("edge %v-%v is off the tile's integer lattice", a, b)
+	}
+	dx, dy := bx-ax, by-ay
+	g := gcd(abs(dx), abs(dy))
+	if g == 0 {
+		return nil // a repeated point
+	}
+	dx, dy = dx/g, dy/g
+	sign := 1
+	if dx < 0 || dx == 0 && dy < 0 { // walk it the other way, from b, and count it negative
+		ax, ay, dx, dy, sign = bx, by, -dx, -dy, -1
+	}
+	for k := 0; k < g; k++ {
+		sum[unitEdge{ax + k*dx, ay + k*dy, dx, dy}] += sign
 	}
 	return nil
+}
+
+func gcd(a, b int) int {
+	for b != 0 {
+		a, b = b, a%b
+	}
+	return a
+}
+
+func abs(v int) int {
+	if v < 0 {
+		return -v
+	}
+	return v
 }
 
 // compareChains returns how many unit edges differ between the children's and the
@@ -138,24 +150,19 @@ func TestChainCheckCanFail(t *testing.T) {
 	g := layerOf(ls, LayerGrid)
 	poly := firstPolygon(g.Features[len(g.Features)/2].Geometry)
 	r := poly[0]
-	// Shift a vertical edge strictly inside the tile one unit sideways: the horizontal
-	// edges on either side stretch or shrink, the polygon stays on the lattice, and a sliver
-	// opens (or an overlap) between this grid and its neighbour.
+	// Shift a vertex strictly inside the tile one unit sideways: its two edges move, and a
+	// sliver opens (or an overlap) between this grid and its neighbour.
 	moved := false
 	for i := 1; i+1 < len(r) && !moved; i++ {
-		v, w := r[i], r[i+1]
-		if v[0] != w[0] || r[i-1][1] != v[1] || v[0] <= 0 || v[0] >= Extent || v[1] <= 0 || v[1] >= Extent {
+		v := r[i]
+		if v[0] <= 0 || v[0] >= Extent || v[1] <= 0 || v[1] >= Extent {
 			continue
 		}
 		r[i][0]++
-		r[i+1][0]++
-		if i+1 == len(r)-1 {
-			r[0][0]++
-		}
 		moved = true
 	}
 	if !moved {
-		t.Fatalf("no vertical edge to move in %v", r)
+		t.Fatalf("no vertex to move in %v", r)
 	}
 	diff, err := compareChains(ls, LayerGrid, LayerVillage)
 	if err != nil {

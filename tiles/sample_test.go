@@ -5,6 +5,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/gridmap/gridmap/genfiles"
 	"github.com/gridmap/gridmap/geo"
 	"github.com/gridmap/gridmap/geo/gen"
 	"github.com/paulmach/orb"
@@ -16,7 +17,7 @@ const sampleDir = "../data/sample/"
 // generate builds 水城区 (seed 1) with the given options.
 func generate(opt gen.Options) (*gen.County, error) {
 	opt.Seed = 1
-	return gen.GenerateFromFiles(sampleDir+"520204-county.geojson", sampleDir+"520204-divisions.csv", opt)
+	return genfiles.Generate(sampleDir+"520204-county.geojson", sampleDir+"520204-divisions.csv", opt)
 }
 
 // sample is the county at its default scale with 20,000 households, generated once per

@@ -8,6 +8,7 @@ import (
 	"os"
 	"time"
 
+	"github.com/gridmap/gridmap/genfiles"
 	"github.com/gridmap/gridmap/geo"
 	"github.com/gridmap/gridmap/geo/gen"
 	"github.com/paulmach/orb"
@@ -68,7 +69,7 @@ func runGenerate(ctx context.Context, args []string) error {
 		return err
 	}
 	progress("write")
-	if err := c.WriteDir(*out); err != nil {
+	if err := genfiles.WriteDir(c, *out); err != nil {
 		return err
 	}
 	progress("")

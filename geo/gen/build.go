@@ -50,6 +50,8 @@ type builder struct {
 	buf      []int32   // scratch for groupBy
 	buckets  [][]int32 // the growth's bucket queue, reused from one parent to the next
 	gridBase int32     // the label of the first grid
+	gridLab  []int32   // per pixel, the index of its grid (-1 outside), from units on
+	inner    []bool    // per pixel, whether its 5×5 neighbourhood is all one grid
 
 	// The town growth's shortest-path forest and, for each pair of towns that touch, the
 	// pixels where their fronts first met: what roads are drawn along.

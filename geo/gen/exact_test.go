@@ -129,16 +129,18 @@ func checkPartition(t *testing.T, c *County, samples int) {
 			t.Fatalf("point %v: grid %s, %d villages, %d towns containing it", q, gs[0].Code, len(vs), len(ts))
 		}
 	}
-	// Random points, at a third of a pixel off the lattice so never on an edge.
+	// Random points, at odd fractions of a pixel off the lattice (edges run between lattice
+	// vertices at any angle, so simple fractions could land on one).
 	b := county.Bound()
 	r := newRNG(99)
 	step := c.PixelDeg / 2
 	nx, ny := int((b.Max[0]-b.Min[0])/step), int((b.Max[1]-b.Min[1])/step)
 	for k := 0; k < samples; k++ {
-		check(orb.Point{b.Min[0] + (float64(r.intn(nx))+1.0/3)*step, b.Min[1] + (float64(r.intn(ny))+1.0/3)*step}, "")
+		check(orb.Point{b.Min[0] + (float64(r.intn(nx))+0.3183)*step, b.Min[1] + (float64(r.intn(ny))+0.2718)*step}, "")
 	}
-	// Points an eighth of a pixel to the left (inside) and right of the edges of some grids.
-	d := c.PixelDeg / 8
+	// Points a 1/1024 pixel to the left (inside) and right of the edges of some grids (another
+	// edge may pass much closer than a pixel to a diagonal edge's midpoint).
+	d := c.PixelDeg / 1024
 	for k := 0; k < len(c.Units); k += 7 {
 		g := &c.Units[k]
 		if g.Level != geo.Grid {
@@ -239,10 +241,72 @@ func checkPlacement(t *testing.T, c *County) {
 		}
 		in := false
 		for _, y := range yards[g.Code] {
-			in = in || inRing(y[0], h.Point) && h.Point[0] != y[0][0][0] && h.Point[1] != y[0][0][1]
+			in = in || inRing(y[0], h.Point)
 		}
 		if !in {
 			t.Fatalf("household %s at %v is in no courtyard of grid %s", h.ID, h.Point, g.Code)
 		}
+	}
+}
+
+// TestDiagonalEdges: boundaries are drawn at every angle, not as pixel staircases, so the
+// tests of other packages meet diagonal edges. A good share of the units' edges, of the
+// valleys' edges and of the roads' segments must be neither horizontal nor vertical, and
+// courtyards and relocation sites must be irregular polygons, not rectangles.
+func TestDiagonalEdges(t *testing.T) {
+	c := shuicheng(t)
+	type count struct{ diag, all int }
+	share := map[string]*count{}
+	add := func(what string, a, b orb.Point) {
+		if share[what] == nil {
+			share[what] = &count{}
+		}
+		share[what].all++
+		if a[0] != b[0] && a[1] != b[1] {
+			share[what].diag++
+		}
+	}
+	rings := func(what string, mp orb.MultiPolygon) {
+		for _, p := range mp {
+			for _, r := range p {
+				for k := 0; k+1 < len(r); k++ {
+					add(what, r[k], r[k+1])
+				}
+			}
+		}
+	}
+	for _, u := range c.Units {
+		rings(string(u.Level), u.Geom)
+	}
+	for _, f := range c.Features {
+		switch g := f.Geom.(type) {
+		case orb.Polygon:
+			rings(string(f.Layer), orb.MultiPolygon{g})
+		case orb.MultiPolygon:
+			rings(string(f.Layer), g)
+		case orb.LineString:
+			for k := 0; k+1 < len(g); k++ {
+				add(string(f.Layer), g[k], g[k+1])
+			}
+		}
+	}
+	for _, tc := range []struct {
+		what string
+		min  float64
+	}{
+		{"county", 0.3}, {"town", 0.4}, {"village", 0.5}, {"grid", 0.6},
+		{"valley", 0.2}, {"road", 0.4}, {"courtyard", 0.9}, {"relocation_site", 0.9},
+	} {
+		t.Run(tc.what, func(t *testing.T) {
+			n := share[tc.what]
+			if n == nil || n.all == 0 {
+				t.Fatalf("no %s edges", tc.what)
+			}
+			got := float64(n.diag) / float64(n.all)
+			t.Logf("%s: %d of %d edges diagonal (%.0f%%)", tc.what, n.diag, n.all, 100*got)
+			if got < tc.min {
+				t.Errorf("%s: %.0f%% of edges diagonal, want at least %.0f%%", tc.what, 100*got, 100*tc.min)
+			}
+		})
 	}
 }

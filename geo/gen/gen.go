@@ -5,15 +5,17 @@
 //
 // The subdivision is exact by construction. The outline is rasterized on a lattice of square
 // pixels whose side is a power-of-two fraction of a degree; every region is a set of pixels
-// (towns grown inside the county, villages inside their town, grids inside their village),
-// and every boundary is traced along pixel edges. All coordinates are therefore exact in
-// float64, neighbours share bit-identical edges, children tile their parent with no gap and
-// no overlap, and reference features are placed inside single pixels of a single grid.
+// (towns grown inside the county, villages inside their town, grids inside their village).
+// The grid partition is traced into shared arcs between nodes, each arc is simplified once,
+// preserving topology (see simplify.go), and every level is assembled from the same arcs. All
+// coordinates are lattice vertices, exact in float64; neighbours share bit-identical edges at
+// any angle, children tile their parent with no gap and no overlap, and reference features
+// are placed on pixels far enough inside a single grid.
 //
-// The county's own geometry is the rasterized real outline: the union of the pixels whose
-// centre is inside one of the outline's polygons, plus the pixels of enclosed gaps smaller
-// than 16 pixels of 1/2048° (slivers between the source's simplified polygons; real
-// enclaves are larger and stay out). It differs from the real outline by under a pixel.
+// The county's own geometry is the rasterized real outline, simplified like every arc (it
+// moves in by under half a pixel): the union of the pixels whose centre is inside one of the
+// outline's polygons, plus the pixels of enclosed gaps smaller than 16 pixels of 1/2048° (slivers between the source's simplified polygons; real
+// enclaves are larger and stay out). It differs from the real outline by under two pixels.
 //
 // The output depends only on the inputs and Options.Seed: the same seed gives byte-identical
 // files.
@@ -56,7 +58,7 @@ type Options struct {
 	Progress func(stage string)
 }
 
-// County is a generated county, ready to be written with WriteDir.
+// County is a generated county, ready to be written as its Files.
 type County struct {
 	Code, Name string
 	Seed       int64

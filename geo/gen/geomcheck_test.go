@@ -53,44 +53,64 @@ func area2Fixed(r []ipt) int64 {
 	return s
 }
 
-// checkRing reports why r is not a closed, simple, rectilinear ring whose vertices are all
-// corners (no collinear vertices), or nil. Simplicity is checked by walking every edge in
-// steps of unit: for a rectilinear ring on that lattice, any crossing or touching happens at
-// a lattice point, which the walk then visits twice.
+// checkRing reports why r is not a closed, simple ring on the lattice of unit (no repeated
+// vertex, no spike: a vertex may lie straight on between its neighbours, where a
+// neighbour's boundary meets the ring), or nil. Edges may run at any angle;
+// simplicity is checked exactly, pair by pair: adjacent edges meet only at their shared
+// vertex, other edges not at all.
 func checkRing(r orb.Ring, unit int64) error {
 	q, err := fixRing(r)
 	if err != nil {
 		return err
 	}
 	n := len(q)
-	if n < 5 || q[0] != q[n-1] {
+	if n < 4 || q[0] != q[n-1] {
 		return fmt.Errorf("ring of %d points is not closed or too short", n)
 	}
-	seen := map[ipt]bool{}
 	for k := 0; k+1 < n; k++ {
 		a, b := q[k], q[k+1]
-		if a.x != b.x && a.y != b.y {
-			return fmt.Errorf("edge %v-%v is not axis-parallel", r[k], r[k+1])
-		}
 		if a == b {
 			return fmt.Errorf("repeated point %v", r[k])
 		}
 		c := q[(k+n-2)%(n-1)] // the vertex before a
-		if (c.x == a.x && a.x == b.x) || (c.y == a.y && a.y == b.y) {
-			return fmt.Errorf("collinear vertex %v", r[k])
+		if cross(c, a, b) == 0 && (a.x-c.x)*(b.x-a.x)+(a.y-c.y)*(b.y-a.y) <= 0 {
+			return fmt.Errorf("spike at %v", r[k])
 		}
-		if (b.x-a.x)%unit != 0 || (b.y-a.y)%unit != 0 {
-			return fmt.Errorf("edge %v-%v is off the lattice", r[k], r[k+1])
+		if a.x%unit != 0 || a.y%unit != 0 {
+			return fmt.Errorf("vertex %v is off the lattice", r[k])
 		}
-		dx, dy := sign(b.x-a.x)*unit, sign(b.y-a.y)*unit
-		for p := a; p != b; p = (ipt{p.x + dx, p.y + dy}) {
-			if seen[p] {
-				return fmt.Errorf("ring touches or crosses itself at %v", [2]float64{float64(p.x) / fixScale, float64(p.y) / fixScale})
+	}
+	m := n - 1 // edges
+	for i := 0; i < m; i++ {
+		a, b := q[i], q[i+1]
+		for j := i + 1; j < m; j++ {
+			c, d := q[j], q[j+1]
+			if max(a.x, b.x) < min(c.x, d.x) || max(c.x, d.x) < min(a.x, b.x) ||
+				max(a.y, b.y) < min(c.y, d.y) || max(c.y, d.y) < min(a.y, b.y) {
+				continue
 			}
-			seen[p] = true
+			adjacent := j == i+1 || i == 0 && j == m-1
+			if !adjacent && segmentsMeet(a, b, c, d) {
+				return fmt.Errorf("ring touches or crosses itself near %v", r[i])
+			}
 		}
 	}
 	return nil
+}
+
+// cross is the turn a→b→c: positive to the left.
+func cross(a, b, c ipt) int64 { return (b.x-a.x)*(c.y-a.y) - (b.y-a.y)*(c.x-a.x) }
+
+// segmentsMeet reports, exactly, whether the closed segments ab and cd have a point in common.
+func segmentsMeet(a, b, c, d ipt) bool {
+	on := func(p, q, r ipt) bool {
+		return min(p.x, q.x) <= r.x && r.x <= max(p.x, q.x) && min(p.y, q.y) <= r.y && r.y <= max(p.y, q.y)
+	}
+	d1, d2, d3, d4 := sign(cross(c, d, a)), sign(cross(c, d, b)), sign(cross(a, b, c)), sign(cross(a, b, d))
+	if d1*d2 < 0 && d3*d4 < 0 {
+		return true
+	}
+	return d1 == 0 && on(c, d, a) || d2 == 0 && on(c, d, b) || d3 == 0 && on(a, b, c) || d4 == 0 && on(a, b, d)
 }
 
 func sign(v int64) int64 {

@@ -63,10 +63,11 @@ func (b *builder) households() {
 	}
 }
 
-// yardPoint returns a random point strictly inside courtyard y.
+// yardPoint returns a random point strictly inside courtyard y: in the square of half-side
+// rad/4 around its centre, which its polygon holds.
 func yardPoint(l *lattice, r *rng, y yard) orb.Point {
-	x0, y0 := (y.i*16+y.ox)*16, (y.j*16+y.oy)*16
-	return orb.Point{l.subX(x0+1+r.intn(y.a*16-1), 256), l.subY(y0+1+r.intn(y.a*16-1), 256)}
+	q := y.rad / 4
+	return orb.Point{l.subX(y.i*sub+y.cx-q+1+r.intn(2*q-1), sub), l.subY(y.j*sub+y.cy-q+1+r.intn(2*q-1), sub)}
 }
 
 func members(r *rng) int {

@@ -57,8 +57,3 @@ func mix(z uint64) uint64 {
 	z = (z ^ z>>27) * 0x94d049bb133111eb
 	return z ^ z>>31
 }
-
-// hash2 hashes a lattice position with a key.
-func hash2(key uint64, i, j int) uint64 {
-	return mix(key ^ mix(uint64(uint32(i))|uint64(uint32(j))<<32))
-}

@@ -133,8 +133,7 @@ func (b *builder) roads() {
 	for k := range root {
 		root[k] = k
 	}
-	var find func(int) int
-	find = func(x int) int {
+	find := func(x int) int {
 		for root[x] != x {
 			root[x] = root[root[x]]
 			x = root[x]
@@ -180,19 +179,60 @@ func (b *builder) pathToSeed(k int32) []int32 {
 	return path
 }
 
-// lineThrough returns the line through the centres of a 4-connected pixel path, keeping only
-// the points where it turns.
+// lineThrough returns the road along a 4-connected pixel path: the line through the pixel
+// centres, simplified (Douglas–Peucker, up to simplifyTol pixels) into a line at any angle.
+// A shortcut is taken only where every point of it lies in a pixel whose 3×3 neighbourhood is
+// all county, so the road stays strictly inside the county (whose outline only grows when it
+// is simplified); steps between neighbouring pixels always are.
 func (b *builder) lineThrough(path []int32) orb.LineString {
-	ls := orb.LineString{b.lat.centre(path[0])}
-	for k := 1; k+1 < len(path); k++ {
-		if path[k]-path[k-1] != path[k+1]-path[k] {
-			ls = append(ls, b.lat.centre(path[k]))
-		}
+	if len(path) == 1 {
+		c := b.lat.centre(path[0])
+		return orb.LineString{c, c} // a degenerate road of one pixel; never for real towns
 	}
-	if len(path) > 1 {
-		ls = append(ls, b.lat.centre(path[len(path)-1]))
-	} else {
-		ls = append(ls, b.lat.centre(path[0])) // a degenerate road of one pixel; never for real towns
+	// Pixel centres in half pixels, so they are integers.
+	hp := make([]pt, len(path))
+	for k, q := range path {
+		hp[k] = pt{int32(2*(int(q)%b.lat.w) + 1), int32(2*(int(q)/b.lat.w) + 1)}
+	}
+	keep := []int{0}
+	var dp func(i, j int)
+	dp = func(i, j int) {
+		if j-i < 2 {
+			keep = append(keep, j)
+			return
+		}
+		k, far := i+1, -1.0
+		for m := i + 1; m < j; m++ {
+			if d := segDist(hp[m], hp[i], hp[j]); d > far {
+				k, far = m, d
+			}
+		}
+		if far <= 2*simplifyTol && hp[i] != hp[j] && b.deepInCounty(hp[i], hp[j]) {
+			keep = append(keep, j)
+			return
+		}
+		dp(i, k)
+		dp(k, j)
+	}
+	dp(0, len(hp)-1)
+	ls := make(orb.LineString, len(keep))
+	for n, k := range keep {
+		ls[n] = orb.Point{b.lat.subX(int(hp[k].X), 2), b.lat.subY(int(hp[k].Y), 2)}
 	}
 	return ls
+}
+
+// deepInCounty reports whether the segment between two points in half pixels runs only
+// through pixels whose 3×3 neighbourhood is all county, checked every sixteenth of a pixel.
+func (b *builder) deepInCounty(p, q pt) bool {
+	n := int(32 * math.Hypot(float64(q.X-p.X), float64(q.Y-p.Y)))
+	for s := 0; s <= n; s++ {
+		f := float64(s) / float64(max(n, 1))
+		i := int(math.Floor((float64(p.X) + f*float64(q.X-p.X)) / 2))
+		j := int(math.Floor((float64(p.Y) + f*float64(q.Y-p.Y)) / 2))
+		if !b.deepPixel(i, j) {
+			return false
+		}
+	}
+	return true
 }

@@ -2,13 +2,10 @@ package gen
 
 import "github.com/paulmach/orb"
 
-// Tracing turns labelled pixels into polygons. Each region's boundary is a set of directed
-// unit edges with the region on the left; they are linked into rings vertex by vertex. At a
-// vertex where two pixels of the region touch only diagonally the walk turns left, so it keeps
-// hugging the pixel it came along; a ring that still visits such a vertex twice (a region
-// that touches itself, or two holes that touch) is cut there into simple rings. Only corners
-// are kept, so collinear vertices never appear. Shells come out counter-clockwise and holes
-// clockwise, since the region is always on the left.
+// Rings are built from arcs (see arcs.go and rings.go) as lists of lattice vertices, the
+// region on the left: shells counter-clockwise, holes clockwise. A ring that visits a vertex
+// twice (a region that touches itself, or two holes that touch) is cut there into simple
+// rings.
 
 // pt is a lattice vertex.
 type pt struct{ X, Y int32 }
@@ -19,93 +16,6 @@ var (
 	leftOff  = [4][2]int{{0, 0}, {-1, 0}, {-1, -1}, {0, -1}}
 	rightOff = [4][2]int{{0, -1}, {0, 0}, {-1, 0}, {-1, -1}}
 )
-
-// tracer reads region labels from a lattice of w×h pixels: lab[k], mapped through remap when
-// remap is set (to trace villages from grid labels, say); a negative label is no region.
-type tracer struct {
-	w, h  int
-	lab   []int32
-	remap []int32
-	seen  []uint8 // per pixel, bit d: its side d has been walked
-}
-
-func (t *tracer) at(i, j int) int32 {
-	if i < 0 || j < 0 || i >= t.w || j >= t.h {
-		return -1
-	}
-	v := t.lab[j*t.w+i]
-	if v < 0 || t.remap == nil {
-		return v
-	}
-	return t.remap[v]
-}
-
-// traceAll returns the rings of every label below n, each region's rings in raster order.
-func (t *tracer) traceAll(n int) [][][]pt {
-	out := make([][][]pt, n)
-	if len(t.seen) < t.w*t.h {
-		t.seen = make([]uint8, t.w*t.h)
-	} else {
-		clear(t.seen)
-	}
-	for j := 0; j < t.h; j++ {
-		for i := 0; i < t.w; i++ {
-			L := t.at(i, j)
-			if L < 0 {
-				continue
-			}
-			k := j*t.w + i
-			for d := 0; d < 4; d++ {
-				if t.seen[k]&(1<<d) != 0 {
-					continue
-				}
-				X, Y := i-leftOff[d][0], j-leftOff[d][1]
-				if t.at(X+rightOff[d][0], Y+rightOff[d][1]) == L {
-					continue // an inner side, not a boundary edge
-				}
-				corners, diag := t.walk(X, Y, d, L)
-				if diag {
-					out[L] = append(out[L], splitRing(corners)...)
-				} else {
-					out[L] = append(out[L], corners)
-				}
-			}
-		}
-	}
-	return out
-}
-
-// walk follows the boundary of region L from the edge leaving (X, Y) in direction d until it
-// is back on that edge, and returns the corners; diag reports a diagonal vertex on the way.
-func (t *tracer) walk(X, Y, d int, L int32) (corners []pt, diag bool) {
-	sx, sy, sd := X, Y, d
-	for {
-		t.seen[(Y+leftOff[d][1])*t.w+X+leftOff[d][0]] |= 1 << d
-		X, Y = X+step[d][0], Y+step[d][1]
-		nd := d
-		for _, c := range [3]int{(d + 1) % 4, d, (d + 3) % 4} { // left turn first
-			if t.at(X+leftOff[c][0], Y+leftOff[c][1]) == L && t.at(X+rightOff[c][0], Y+rightOff[c][1]) != L {
-				nd = c
-				break
-			}
-		}
-		if nd != d {
-			corners = append(corners, pt{int32(X), int32(Y)})
-			diag = diag || t.diagonal(X, Y, L)
-		}
-		d = nd
-		if X == sx && Y == sy && d == sd {
-			return corners, diag
-		}
-	}
-}
-
-// diagonal reports whether exactly two pixels of L meet at vertex (X, Y), corner to corner.
-func (t *tracer) diagonal(X, Y int, L int32) bool {
-	sw, se := t.at(X-1, Y-1) == L, t.at(X, Y-1) == L
-	nw, ne := t.at(X-1, Y) == L, t.at(X, Y) == L
-	return (sw && ne && !se && !nw) || (se && nw && !sw && !ne)
-}
 
 // splitRing cuts a closed walk that visits some vertex twice into simple rings.
 func splitRing(c []pt) [][]pt {
@@ -138,25 +48,8 @@ func area2(r []pt) int64 {
 	return s
 }
 
-// containsDoubled reports whether the point (px/2, py/2), with px and py odd, is inside the
-// rectilinear ring r. Odd doubled coordinates never lie on a lattice line: no ties.
-func containsDoubled(r []pt, px, py int64) bool {
-	in := false
-	for k := range r {
-		a, b := r[k], r[(k+1)%len(r)]
-		if a.X != b.X {
-			continue
-		}
-		y1, y2 := 2*int64(a.Y), 2*int64(b.Y)
-		if (y1 < py) != (y2 < py) && 2*int64(a.X) > px {
-			in = !in
-		}
-	}
-	return in
-}
-
 // polygons groups a region's rings into polygons: each hole goes to the smallest shell that
-// contains the centre of a region pixel lying along the hole.
+// has a vertex or edge midpoint of the hole strictly inside.
 func polygons(rings [][]pt) [][][]pt {
 	var polys [][][]pt
 	var areas []int64
@@ -170,20 +63,9 @@ func polygons(rings [][]pt) [][][]pt {
 		}
 	}
 	for _, h := range holes {
-		d := 0
-		switch a, b := h[0], h[1]; {
-		case b.Y > a.Y:
-			d = 1
-		case b.X < a.X:
-			d = 2
-		case b.Y < a.Y:
-			d = 3
-		}
-		px := 2*(int64(h[0].X)+int64(leftOff[d][0])) + 1
-		py := 2*(int64(h[0].Y)+int64(leftOff[d][1])) + 1
 		best := -1
 		for s, p := range polys {
-			if containsDoubled(p[0], px, py) && (best < 0 || areas[s] < areas[best]) {
+			if holeIn(h, p[0]) && (best < 0 || areas[s] < areas[best]) {
 				best = s
 			}
 		}
@@ -210,4 +92,43 @@ func (l *lattice) multiPolygon(rings [][]pt) orb.MultiPolygon {
 		}
 	}
 	return mp
+}
+
+// holeIn reports whether a vertex or edge midpoint of hole h lies strictly inside shell r.
+// A hole touches its shell at a few nodes at most, so one of them is inside.
+func holeIn(h, r []pt) bool {
+	for k := range h {
+		a, b := h[k], h[(k+1)%len(h)]
+		for _, q := range [2]pt{{2 * a.X, 2 * a.Y}, {a.X + b.X, a.Y + b.Y}} {
+			switch ringSide(r, q) {
+			case 1:
+				return true
+			case -1:
+				return false
+			}
+		}
+	}
+	return false
+}
+
+// ringSide tells whether the doubled point q (coordinates times two) is inside ring r (1),
+// on it (0) or outside (-1).
+func ringSide(r []pt, q pt) int {
+	in := false
+	for k := range r {
+		A, B := pt{2 * r[k].X, 2 * r[k].Y}, pt{2 * r[(k+1)%len(r)].X, 2 * r[(k+1)%len(r)].Y}
+		if orient(A, B, q) == 0 && onSeg(A, B, q) {
+			return 0
+		}
+		if (A.Y > q.Y) != (B.Y > q.Y) {
+			t := int64(q.Y-A.Y)*int64(B.X-A.X) - int64(q.X-A.X)*int64(B.Y-A.Y)
+			if (B.Y > A.Y) == (t > 0) {
+				in = !in
+			}
+		}
+	}
+	if in {
+		return 1
+	}
+	return -1
 }

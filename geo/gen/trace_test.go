@@ -29,6 +29,14 @@ func parseRaster(pic string) (w, h int, lab []int32, n int) {
 	return w, h, lab, n
 }
 
+// traceRegions traces the raster into arcs, simplifies them with tolerance tol (0 keeps the
+// pixels' edges) and builds each label's rings.
+func traceRegions(w, h int, lab []int32, n int, tol float64) [][][]pt {
+	arcs := traceArcs(w, h, lab)
+	pts := newSimplifier(arcs, tol, make([]int8, len(arcs)), 0).run()
+	return regionRings(arcs, pts, n, func(l int32) int32 { return l })
+}
+
 // checkTraced checks the traced regions of a raster against its pixels: every ring is simple,
 // every polygon's interior is its pixels (each pixel centre is in exactly one polygon of its
 // own label and in none of the others'), each polygon's pixels are 4-connected (an OGC
@@ -36,8 +44,7 @@ func parseRaster(pic string) (w, h int, lab []int32, n int) {
 func checkTraced(t *testing.T, name string, w, h int, lab []int32, n int) {
 	t.Helper()
 	l := lattice{p: 1, w: w, h: h}
-	tr := &tracer{w: w, h: h, lab: lab}
-	rings := tr.traceAll(n)
+	rings := traceRegions(w, h, lab, n, 0)
 	for L := 0; L < n; L++ {
 		mp := l.multiPolygon(rings[L])
 		area, err := mpArea2(mp)
@@ -123,7 +130,7 @@ func TestTraceCases(t *testing.T) {
 		w, h, lab, n := parseRaster(c.pic)
 		checkTraced(t, c.name, w, h, lab, n)
 		l := lattice{p: 1, w: w, h: h}
-		mp := l.multiPolygon((&tracer{w: w, h: h, lab: lab}).traceAll(n)[0])
+		mp := l.multiPolygon(traceRegions(w, h, lab, n, 0)[0])
 		holes := 0
 		for _, p := range mp {
 			holes += len(p) - 1
@@ -161,6 +168,84 @@ func TestSplitRing(t *testing.T) {
 	for _, r := range got {
 		if area2(r) != 2 {
 			t.Errorf("piece %v has area2 %d, want 2", r, area2(r))
+		}
+	}
+}
+
+// TestSimplifyRandom simplifies the arcs of random rasters and checks the result is still a
+// partition: every ring simple, shells and holes the right way round, no point in two
+// regions, and the regions' total area and points those of their union, built from the same
+// arcs (the raster's edge is simplified too).
+func TestSimplifyRandom(t *testing.T) {
+	r := newRNG(11)
+	for it := 0; it < 300; it++ {
+		w, h, n := 4+r.intn(20), 4+r.intn(20), 1+r.intn(4)
+		lab := make([]int32, w*h)
+		for k := range lab {
+			lab[k] = int32(r.intn(n+1)) - 1
+		}
+		// Blobs rather than noise: copy a neighbour's label most of the time.
+		for k := range lab {
+			if k > 0 && r.intn(4) > 0 {
+				lab[k] = lab[k-1]
+			}
+			if k >= w && r.intn(3) == 0 {
+				lab[k] = lab[k-w]
+			}
+		}
+		name := fmt.Sprintf("random %d (%dx%d, %d labels)", it, w, h, n+1)
+		all := make([]int32, len(lab)) // every label, -1 included as n, so the raster is covered
+		for k, v := range lab {
+			all[k] = v
+			if v < 0 {
+				all[k] = int32(n)
+			}
+		}
+		arcs := traceArcs(w, h, all)
+		pts := newSimplifier(arcs, 1.5, make([]int8, len(arcs)), 0).run()
+		rings := regionRings(arcs, pts, n+1, func(l int32) int32 { return l })
+		l := lattice{p: 1, w: w, h: h}
+		union := l.multiPolygon(regionRings(arcs, pts, 1, func(int32) int32 { return 0 })[0])
+		whole, err := mpArea2(union)
+		if err != nil {
+			t.Fatalf("%s: the union: %v", name, err)
+		}
+		var total int64
+		mps := make([]orb.MultiPolygon, n+1)
+		for L := range rings {
+			mps[L] = l.multiPolygon(rings[L])
+			for _, p := range mps[L] {
+				for _, ring := range p {
+					if err := checkRing(ring, fixScale); err != nil {
+						t.Fatalf("%s label %d: %v", name, L, err)
+					}
+				}
+			}
+			a, err := mpArea2(mps[L])
+			if err != nil {
+				t.Fatalf("%s label %d: %v", name, L, err)
+			}
+			total += a
+		}
+		if total != whole {
+			t.Fatalf("%s: regions' area2 %d, their union's %d", name, total/fixScale/fixScale, whole/fixScale/fixScale)
+		}
+		for y := 0; y < 4*h; y++ {
+			for x := 0; x < 4*w; x++ {
+				q := orb.Point{(float64(x) + 0.3183) / 4, (float64(y) + 0.2718) / 4}
+				in, want := 0, 0
+				for _, p := range union {
+					if inPolygon(p, q) {
+						want++
+					}
+				}
+				for _, mp := range mps {
+					in += polygonsContaining(mp, q)
+				}
+				if in != want {
+					t.Fatalf("%s: point %v is in %d regions and %d times in their union", name, q, in, want)
+				}
+			}
 		}
 	}
 }

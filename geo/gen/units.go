@@ -7,6 +7,18 @@ import (
 	"github.com/paulmach/orb"
 )
 
+// simplifyTol is how far, in pixels, a simplified boundary may stray from the pixels' edges.
+// Features are kept at least two pixels from their grid's pixel boundary, so they stay inside.
+const simplifyTol = 1.5
+
+// outlineInward is how far, in pixels, the county's outline and a valley's may move in.
+// Roads run between pixel centres (half a pixel inside) or through pixels a pixel inside the
+// outline; valleys cover pixels a pixel inside it and move out by at most valleyOutward.
+const (
+	outlineInward = 0.45
+	valleyOutward = 0.4
+)
+
 // dedicate turns one grid in a village of each urban town into a dedicated grid (a school,
 // hospital or park carved out as its own grid). It picks a village with at least three grids,
 // so the village keeps basic grids around it, and the smallest grid there.
@@ -48,34 +60,46 @@ func (b *builder) dedicate() {
 	}
 }
 
-// units traces the boundaries of every level from the grid labels and builds the units.
-// Towns, villages and the county are traced from the same pixels as their grids, so each
-// parent's boundary is exactly the outer boundary of its children.
+// units draws the boundaries of every level from the grid labels and builds the units. The
+// grid partition is traced into shared arcs, each arc simplified once, and every level's
+// polygons are assembled from the same simplified arcs: towns, villages and the county use
+// the arcs between grids of different parents, so each parent's boundary is exactly the outer
+// boundary of its children and neighbours share bit-identical edges at every angle.
 func (b *builder) units() {
 	b.dedicate()
-	nl := int(b.gridBase) + len(b.grids)
-	remap := make([]int32, nl)
-	tr := &tracer{w: b.lat.w, h: b.lat.h, lab: b.lab, remap: remap}
-	trace := func(n int, of func(g int) int) []orb.MultiPolygon {
-		for k := range remap {
-			remap[k] = -1
+	gl := make([]int32, len(b.lab))
+	for k, l := range b.lab {
+		gl[k] = -1
+		if l >= b.gridBase {
+			gl[k] = l - b.gridBase
 		}
-		for g := range b.grids {
-			remap[int(b.gridBase)+g] = int32(of(g))
+	}
+	b.gridLab = gl
+	arcs := traceArcs(b.lat.w, b.lat.h, gl)
+	side := make([]int8, len(arcs))
+	for k, a := range arcs {
+		// The county's outline moves in by less than half a pixel (it may move out by
+		// simplifyTol), so every pixel centre of the county stays inside it.
+		switch {
+		case a.right < 0:
+			side[k] = 1
+		case a.left < 0:
+			side[k] = -1
 		}
-		rings := tr.traceAll(n)
+	}
+	pts := newSimplifier(arcs, simplifyTol, side, outlineInward).run()
+	build := func(n int, of func(g int32) int32) []orb.MultiPolygon {
+		rings := regionRings(arcs, pts, n, of)
 		mps := make([]orb.MultiPolygon, n)
 		for k := range rings {
 			mps[k] = b.lat.multiPolygon(rings[k])
-			rings[k] = nil
 		}
 		return mps
 	}
-	gridGeom := trace(len(b.grids), func(g int) int { return g })
-	villageGeom := trace(len(b.villages), func(g int) int { return b.grids[g].village })
-	townGeom := trace(len(b.towns), func(g int) int { return b.villages[b.grids[g].village].town })
-	countyGeom := trace(1, func(int) int { return 0 })
-	tr.seen = nil
+	gridGeom := build(len(b.grids), func(g int32) int32 { return g })
+	villageGeom := build(len(b.villages), func(g int32) int32 { return int32(b.grids[g].village) })
+	townGeom := build(len(b.towns), func(g int32) int32 { return int32(b.villages[b.grids[g].village].town) })
+	countyGeom := build(1, func(int32) int32 { return 0 })
 
 	us := make([]geo.Unit, 0, 1+len(b.towns)+len(b.villages)+len(b.grids))
 	us = append(us, geo.Unit{Code: b.out.Code, Name: b.out.Name, Level: geo.County, Geom: countyGeom[0],

@@ -81,8 +81,20 @@ func (b *builder) walk(r *rng, start int32, length int) [][2]int {
 	return path
 }
 
-// band widens a path by rad pixels each way, keeps the county's pixels and traces the result
-// on a small raster of its own.
+// deepPixel reports whether pixel (i, j) and its eight neighbours are the county's.
+func (b *builder) deepPixel(i, j int) bool {
+	for y := j - 1; y <= j+1; y++ {
+		for x := i - 1; x <= i+1; x++ {
+			if !b.inCounty(x, y) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// band widens a path by rad pixels each way, keeps the county's deep pixels and traces the result
+// on a small raster of its own, into a curved outline.
 func (b *builder) band(path [][2]int, rad int) orb.Geometry {
 	i0, j0, i1, j1 := path[0][0], path[0][1], path[0][0], path[0][1]
 	for _, p := range path {
@@ -97,13 +109,24 @@ func (b *builder) band(path [][2]int, rad int) orb.Geometry {
 	for _, p := range path {
 		for j := p[1] - rad; j <= p[1]+rad; j++ {
 			for i := p[0] - rad; i <= p[0]+rad; i++ {
-				if b.inCounty(i, j) {
+				if b.deepPixel(i, j) {
 					lab[(j-j0)*w+i-i0] = 0
 				}
 			}
 		}
 	}
-	rings := (&tracer{w: w, h: h, lab: lab}).traceAll(1)[0]
+	// Simplified like the units, but growing by less than valleyOutward, so the valley stays
+	// inside the county (its pixels are a pixel inside the county's outline).
+	arcs := traceArcs(w, h, lab)
+	side := make([]int8, len(arcs))
+	for k, a := range arcs {
+		side[k] = 1
+		if a.left == 0 {
+			side[k] = -1
+		}
+	}
+	pts := newSimplifier(arcs, simplifyTol, side, valleyOutward).run()
+	rings := regionRings(arcs, pts, 1, func(l int32) int32 { return l })[0]
 	for _, r := range rings {
 		for k := range r {
 			r[k].X += int32(i0)

@@ -5,8 +5,7 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
-	"os"
-	"path/filepath"
+	"io"
 	"sort"
 	"strconv"
 
@@ -32,13 +31,18 @@ func (c *County) Description() string {
 		c.Seed, c.Code, c.Name, c.PixelDeg)
 }
 
-// WriteDir writes units.geojson, features.geojson, tenhh.csv, people.csv and households.csv
-// into dir, creating it if needed. Files are streamed; the same County always gives the same
-// bytes.
-func (c *County) WriteDir(dir string) error {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return err
-	}
+// File is one of the files a County is written as: its name in the directory and how to
+// write its bytes. Opening and creating files is the caller's job (package genfiles does it
+// for gridmap generate and the tests): this package does no I/O of its own.
+type File struct {
+	Name  string
+	Write func(w io.Writer) error
+}
+
+// Files returns units.geojson, features.geojson, tenhh.csv, people.csv and households.csv in
+// that order (the order they import in). Each is streamed; the same County always gives the
+// same bytes.
+func (c *County) Files() []File {
 	steps := []struct {
 		name  string
 		write func(w *bufio.Writer) error
@@ -49,31 +53,17 @@ func (c *County) WriteDir(dir string) error {
 		{PeopleFile, c.writePeople},
 		{HouseholdsFile, c.writeHouseholds},
 	}
-	for _, s := range steps {
-		if err := writeFile(filepath.Join(dir, s.name), s.write); err != nil {
-			return err
-		}
+	out := make([]File, len(steps))
+	for k, s := range steps {
+		out[k] = File{Name: s.name, Write: func(w io.Writer) error {
+			bw := bufio.NewWriterSize(w, 1<<20)
+			if err := s.write(bw); err != nil {
+				return err
+			}
+			return bw.Flush()
+		}}
 	}
-	return nil
-}
-
-func writeFile(path string, write func(w *bufio.Writer) error) error {
-	f, err := os.Create(path)
-	if err != nil {
-		return err
-	}
-	w := bufio.NewWriterSize(f, 1<<20)
-	err = write(w)
-	if err == nil {
-		err = w.Flush()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	return nil
+	return out
 }
 
 // jsonWriter writes GeoJSON by hand, so that coordinates come out exactly (the shortest

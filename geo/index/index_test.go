@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gridmap/gridmap/genfiles"
 	"github.com/gridmap/gridmap/geo"
 	"github.com/gridmap/gridmap/geo/gen"
 	"github.com/paulmach/orb"
@@ -23,7 +24,7 @@ var sample = sync.OnceValues(func() (*gen.County, error) { return generate(gen.O
 
 // generate generates 水城区 with the given options.
 func generate(opt gen.Options) (*gen.County, error) {
-	return gen.GenerateFromFiles(sampleDir+"520204-county.geojson", sampleDir+"520204-divisions.csv", opt)
+	return genfiles.Generate(sampleDir+"520204-county.geojson", sampleDir+"520204-divisions.csv", opt)
 }
 
 var sampleIndex = sync.OnceValues(func() (*Index, error) {
