@@ -11,6 +11,7 @@ import (
 
 	"github.com/go-chi/chi/v5"
 	"github.com/gridmap/gridmap/geo"
+	"github.com/gridmap/gridmap/wire"
 )
 
 // Deps are the services the API calls.
@@ -55,7 +56,7 @@ func New(d Deps) *Server {
 		s.writeError(w, r, geo.Errorf(geo.NotFound, "no such path: %s", r.URL.Path))
 	})
 	s.mux.MethodNotAllowed(func(w http.ResponseWriter, r *http.Request) {
-		writeJSON(w, http.StatusMethodNotAllowed, errorBody{Error: errorDetail{
+		writeJSON(w, http.StatusMethodNotAllowed, wire.ErrorBody{Error: wire.ErrorDetail{
 			Status: http.StatusMethodNotAllowed, Code: "method_not_allowed",
 			Message: fmt.Sprintf("%s is not allowed on %s", r.Method, r.URL.Path)}})
 	})
