@@ -3,6 +3,7 @@ package api
 import (
 	"context"
 	"errors"
+	"io"
 	"log/slog"
 	"mime"
 	"net/http"
@@ -18,20 +19,10 @@ import (
 // inline. Points stream through in blocks of at most batchBlock, so a batch of any size runs
 // in constant memory.
 func (s *Server) resolveBatch(w http.ResponseWriter, r *http.Request) {
-	ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
-	var src wire.PointReader
-	switch ct {
-	case "application/json":
-		src = wire.NewJSONPoints(r.Body)
-	case "application/geo+json":
-		src = wire.NewGeoJSONPoints(r.Body)
-	case "application/x-ndjson", "application/ndjson":
-		src = wire.NewNDJSONPoints(r.Body)
-	case "text/csv":
-		src = wire.NewCSVPoints(r.Body)
-	default:
-		s.writeError(w, r, geo.FieldError("Content-Type",
-			"%q is not one of application/json, application/geo+json, application/x-ndjson, text/csv", ct))
+	src, err := bodyReader(r, pointReaders,
+		"%q is not one of application/json, application/geo+json, application/x-ndjson, text/csv")
+	if err != nil {
+		s.writeError(w, r, err)
 		return
 	}
 	toWGS84, err := geo.ParseCRS(r.URL.Query().Get("crs"))
@@ -42,6 +33,28 @@ func (s *Server) resolveBatch(w http.ResponseWriter, r *http.Request) {
 	stream := newStream(w, r)
 	err = runBatch(r.Context(), s.log, src, stream, s.deps.Resolver, toWGS84)
 	closeStream(stream, r, err, "point")
+}
+
+// pointReaders read a batch's points by the body's media type.
+var pointReaders = map[string]func(io.Reader) wire.PointReader{
+	"application/json":     wire.NewJSONPoints,
+	"application/geo+json": wire.NewGeoJSONPoints,
+	"application/x-ndjson": wire.NewNDJSONPoints,
+	"application/ndjson":   wire.NewNDJSONPoints,
+	"text/csv":             wire.NewCSVPoints,
+}
+
+// bodyReader returns the reader of the request's body that readers holds for its media
+// type, or an Invalid error about the Content-Type worded by notAccepted (a format for the
+// type that says what is).
+func bodyReader[R any](r *http.Request, readers map[string]func(io.Reader) R, notAccepted string) (R, error) {
+	ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	newReader, ok := readers[ct]
+	if !ok {
+		var none R
+		return none, geo.FieldError("Content-Type", notAccepted, ct)
+	}
+	return newReader(r.Body), nil
 }
 
 // newStream starts the NDJSON answer of a batch endpoint.

@@ -3,7 +3,7 @@ package api
 import (
 	"bytes"
 	"encoding/json"
-	"mime"
+	"io"
 	"net/http"
 
 	"github.com/gridmap/gridmap/geo"
@@ -26,20 +26,21 @@ const (
 	householdWorkers = 4
 )
 
+// idReaders read household ids by the body's media type.
+var idReaders = map[string]func(io.Reader) wire.IDReader{
+	"application/json":     wire.NewJSONIDs,
+	"text/plain":           wire.NewLineIDs,
+	"application/x-ndjson": wire.NewLineIDs,
+	"application/ndjson":   wire.NewLineIDs,
+}
+
 // householdChains answers POST /v1/households/chains: household ids in (a JSON array of
 // strings, or one id per line as text/plain or NDJSON), one NDJSON line per id out, in
 // order, with unknown ids reported inline.
 func (s *Server) householdChains(w http.ResponseWriter, r *http.Request) {
-	ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
-	var src wire.IDReader
-	switch ct {
-	case "application/json":
-		src = wire.NewJSONIDs(r.Body)
-	case "text/plain", "application/x-ndjson", "application/ndjson":
-		src = wire.NewLineIDs(r.Body)
-	default:
-		s.writeError(w, r, geo.FieldError("Content-Type",
-			"%q is not application/json (an array of ids) or text/plain (one id per line)", ct))
+	src, err := bodyReader(r, idReaders, "%q is not application/json (an array of ids) or text/plain (one id per line)")
+	if err != nil {
+		s.writeError(w, r, err)
 		return
 	}
 	ctx := r.Context()
@@ -57,7 +58,7 @@ func (s *Server) householdChains(w http.ResponseWriter, r *http.Request) {
 		}
 		return true, nil
 	}
-	err := streamBlocks(stream, s.log, householdWorkers, fill, func() func(*lineBlock[string]) {
+	err = streamBlocks(stream, s.log, householdWorkers, fill, func() func(*lineBlock[string]) {
 		return func(b *lineBlock[string]) {
 			out := bytes.NewBuffer(b.out[:0])
 			enc := json.NewEncoder(out)

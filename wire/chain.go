@@ -72,24 +72,19 @@ func appendAnswerTail(b []byte, ch geo.Chain) []byte {
 	}
 	b = appendComplete(b, ch.Complete)
 	if ch.Missing != "" {
-		b = append(b, `,"missing":`...)
-		b = appendJSONString(b, ch.Missing)
+		b = appendMember(b, `,"missing":`, ch.Missing)
 	}
 	if msg := IncompleteMessage(ch); msg != "" {
-		b = append(b, `,"message":`...)
-		b = appendJSONString(b, msg)
+		b = appendMember(b, `,"message":`, msg)
 	}
 	return append(b, "}\n"...)
 }
 
 // appendLink encodes one link of a chain with its people, as encoding/json writes geo.Link.
 func appendLink(b []byte, l geo.Link) []byte {
-	b = append(b, `{"level":`...)
-	b = appendJSONString(b, l.Level)
-	b = append(b, `,"code":`...)
-	b = appendJSONString(b, l.Code)
-	b = append(b, `,"name":`...)
-	b = appendJSONString(b, l.Name)
+	b = appendMember(b, `{"level":`, l.Level)
+	b = appendMember(b, `,"code":`, l.Code)
+	b = appendMember(b, `,"name":`, l.Name)
 	b = append(b, `,"people":`...)
 	if l.People == nil {
 		return append(b, "null}"...)
@@ -99,15 +94,18 @@ func appendLink(b []byte, l geo.Link) []byte {
 		if i > 0 {
 			b = append(b, ',')
 		}
-		b = append(b, `{"role":`...)
-		b = appendJSONString(b, p.Role)
-		b = append(b, `,"name":`...)
-		b = appendJSONString(b, p.Name)
-		b = append(b, `,"phone":`...)
-		b = appendJSONString(b, p.Phone)
+		b = appendMember(b, `{"role":`, p.Role)
+		b = appendMember(b, `,"name":`, p.Name)
+		b = appendMember(b, `,"phone":`, p.Phone)
 		b = append(b, '}')
 	}
 	return append(b, "]}"...)
+}
+
+// appendMember appends the start of a member (its key with the comma or brace before it)
+// and its string value.
+func appendMember[S ~string](b []byte, head string, v S) []byte {
+	return appendJSONString(append(b, head...), v)
 }
 
 func appendComplete(b []byte, complete bool) []byte {
@@ -140,8 +138,7 @@ func AppendLineError(b []byte, d ErrorDetail) []byte {
 // the line. The grid is the last link of a complete chain; an empty chain is left out.
 func appendLineTail(b []byte, ch geo.Chain) []byte {
 	if ch.Complete && len(ch.Links) > 0 {
-		b = append(b, `,"grid":`...)
-		b = appendJSONString(b, ch.Links[len(ch.Links)-1].Code)
+		b = appendMember(b, `,"grid":`, ch.Links[len(ch.Links)-1].Code)
 	}
 	if len(ch.Links) > 0 {
 		b = append(b, `,"chain":[`...)

@@ -5,7 +5,6 @@ import (
 	"encoding/csv"
 	"fmt"
 	"io"
-	"math/rand"
 	"strings"
 	"testing"
 	"testing/iotest"
@@ -74,15 +73,7 @@ func TestCSVRecordsMatchEncodingCSV(t *testing.T) {
 		"id,lon,lat\n\"a\r\nb\",1,2\n",
 		"lon,lat\n 1 , 2 \n",
 	}
-	rng := rand.New(rand.NewSource(3))
-	alphabet := []string{"a", "1", ",", ",", "\"", "\"", "\n", "\r\n", " ", "\r"}
-	for range 5000 {
-		var sb strings.Builder
-		for range rng.Intn(30) {
-			sb.WriteString(alphabet[rng.Intn(len(alphabet))])
-		}
-		cases = append(cases, sb.String())
-	}
+	cases = append(cases, randomStrings(3, 5000, 30, "a", "1", ",", ",", "\"", "\"", "\n", "\r\n", " ", "\r")...)
 	for _, in := range cases {
 		mine, theirs := csvRecordsBoth(in)
 		if fmt.Sprint(mine) != fmt.Sprint(theirs) {

@@ -1,7 +1,6 @@
 package wire
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"math"
@@ -14,30 +13,27 @@ import (
 // These tests hold the hand-written writers to what encoding/json and strconv do, on
 // inputs chosen to hit their corners.
 
-func refEncode(v any) string {
-	var b bytes.Buffer
-	enc := json.NewEncoder(&b)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
-		panic(err)
+// randomStrings returns n strings of up to maxParts pieces of the alphabet each, the same
+// for the same seed.
+func randomStrings(seed int64, n, maxParts int, alphabet ...string) []string {
+	rng := rand.New(rand.NewSource(seed))
+	out := make([]string, n)
+	for i := range out {
+		var sb strings.Builder
+		for range rng.Intn(maxParts) {
+			sb.WriteString(alphabet[rng.Intn(len(alphabet))])
+		}
+		out[i] = sb.String()
 	}
-	return b.String()
+	return out
 }
 
 func TestAppendJSONStringMatchesEncodingJSON(t *testing.T) {
 	cases := []string{"", "plain", `q"uote`, `back\slash`, "tab\tnl\ncr\rbs\bff\f", "\x00\x01\x1f\x7f",
 		"<html>&amp;", "中文网格", "\u2028\u2029", "bad\xffutf8", "\xe4\xb8", "\xed\xa0\x80 surrogate", "🙂"}
-	rng := rand.New(rand.NewSource(1))
-	alphabet := []string{"a", "\"", "\\", "\n", "\x01", "\x7f", "<", "中", "\u2028", "\xff", "\xe4", "🙂", " "}
-	for range 2000 {
-		var sb strings.Builder
-		for range rng.Intn(12) {
-			sb.WriteString(alphabet[rng.Intn(len(alphabet))])
-		}
-		cases = append(cases, sb.String())
-	}
+	cases = append(cases, randomStrings(1, 2000, 12, "a", "\"", "\\", "\n", "\x01", "\x7f", "<", "中", "\u2028", "\xff", "\xe4", "🙂", " ")...)
 	for _, s := range cases {
-		want := strings.TrimSuffix(refEncode(s), "\n")
+		want := strings.TrimSuffix(string(encodeJSON(t, s)), "\n")
 		if got := string(appendJSONString(nil, s)); got != want {
 			t.Fatalf("%q: got %s, encoding/json writes %s", s, got, want)
 		}

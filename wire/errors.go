@@ -20,14 +20,11 @@ type ErrorDetail struct {
 func AppendErrorDetail(b []byte, d ErrorDetail) []byte {
 	b = append(b, `{"status":`...)
 	b = appendInt(b, d.Status)
-	b = append(b, `,"code":`...)
-	b = appendJSONString(b, d.Code)
+	b = appendMember(b, `,"code":`, d.Code)
 	if d.Field != "" {
-		b = append(b, `,"field":`...)
-		b = appendJSONString(b, d.Field)
+		b = appendMember(b, `,"field":`, d.Field)
 	}
-	b = append(b, `,"message":`...)
-	b = appendJSONString(b, d.Message)
+	b = appendMember(b, `,"message":`, d.Message)
 	return append(b, '}')
 }
 
