@@ -99,7 +99,7 @@ func record(h http.HandlerFunc, query string) answer {
 }
 
 // referenceAnswer is what encoding/json writes for the lookup of the query's point
-// (already in WGS84) with res: the resolveResponse of its chain, or the errorBody of the
+// (already in WGS84) with res: the wire.Answer of its chain, or the wire.ErrorBody of the
 // error, the way writeJSON writes them.
 func referenceAnswer(t *testing.T, res geo.Resolver, lon, lat float64) answer {
 	t.Helper()
