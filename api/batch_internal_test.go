@@ -1,40 +1,37 @@
 package api
 
 import (
-	"bufio"
 	"bytes"
 	"context"
-	"encoding/csv"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"log"
 	"log/slog"
-	"math"
 	"math/rand"
 	"net/http"
 	"net/http/httptest"
-	"strconv"
 	"strings"
 	"testing"
 	"testing/iotest"
 
 	"github.com/gridmap/gridmap/geo"
+	"github.com/gridmap/gridmap/wire"
 )
 
-// These tests hold the hand-written readers and writers of the batch endpoint to what
-// encoding/json, encoding/csv and strconv do, on inputs chosen to hit their corners. They
-// need no database: the resolver is a fake.
+// These tests hold the batch endpoints' answers to what encoding/json wrote, on inputs
+// chosen to hit their corners (package wire holds its readers and writers to encoding/json,
+// encoding/csv and strconv). They need no database: the resolver is a fake.
 
 // The reference: the line encoding/json wrote for a point before the endpoint encoded by hand.
 type refResult struct {
-	I        int          `json:"i"`
-	ID       any          `json:"id,omitempty"`
-	Grid     string       `json:"grid,omitempty"`
-	Chain    []string     `json:"chain,omitempty"`
-	Complete bool         `json:"complete"`
-	Error    *errorDetail `json:"error,omitempty"`
+	I        int               `json:"i"`
+	ID       any               `json:"id,omitempty"`
+	Grid     string            `json:"grid,omitempty"`
+	Chain    []string          `json:"chain,omitempty"`
+	Complete bool              `json:"complete"`
+	Error    *wire.ErrorDetail `json:"error,omitempty"`
 }
 
 func refEncode(v any) string {
@@ -45,144 +42,6 @@ func refEncode(v any) string {
 		panic(err)
 	}
 	return b.String()
-}
-
-func TestAppendJSONStringMatchesEncodingJSON(t *testing.T) {
-	cases := []string{"", "plain", `q"uote`, `back\slash`, "tab\tnl\ncr\rbs\bff\f", "\x00\x01\x1f\x7f",
-		"<html>&amp;", "中文网格", "\u2028\u2029", "bad\xffutf8", "\xe4\xb8", "\xed\xa0\x80 surrogate", "🙂"}
-	rng := rand.New(rand.NewSource(1))
-	alphabet := []string{"a", "\"", "\\", "\n", "\x01", "\x7f", "<", "中", "\u2028", "\xff", "\xe4", "🙂", " "}
-	for range 2000 {
-		var sb strings.Builder
-		for range rng.Intn(12) {
-			sb.WriteString(alphabet[rng.Intn(len(alphabet))])
-		}
-		cases = append(cases, sb.String())
-	}
-	for _, s := range cases {
-		want := strings.TrimSuffix(refEncode(s), "\n")
-		if got := string(appendJSONString(nil, s)); got != want {
-			t.Fatalf("%q: got %s, encoding/json writes %s", s, got, want)
-		}
-		if got := string(appendJSONString(nil, []byte(s))); got != want {
-			t.Fatalf("%q as bytes: got %s, encoding/json writes %s", s, got, want)
-		}
-	}
-}
-
-func TestDecimalValueAgreesWithParseFloat(t *testing.T) {
-	cases := []string{"0", "-0", "+0", "104.593094", "-26.5", "7.", ".5", "-.5", "0000104.5", "1.7976931348623157",
-		"9007199254740993", "9007199254740992", "900719925474099.3", "0.1234567890123456789", "1.0000000000000000000001",
-		"123456789012345678", "1e5", "1.5e-3", "NaN", "inf", "", "-", ".", "1..2", "1.2.3", "1_0", "0x1p3", "+-1", " 1"}
-	rng := rand.New(rand.NewSource(2))
-	for range 20000 {
-		v := (rng.Float64() - 0.5) * math.Pow(10, float64(rng.Intn(8)))
-		cases = append(cases, strconv.FormatFloat(v, 'f', rng.Intn(12), 64))
-	}
-	for _, s := range cases {
-		got, ok := decimalValue([]byte(s), true)
-		want, err := strconv.ParseFloat(s, 64)
-		if !ok {
-			continue // left to strconv
-		}
-		if err != nil || math.Float64bits(got) != math.Float64bits(want) {
-			t.Fatalf("%q: decimalValue says %v, ParseFloat %v (%v)", s, got, want, err)
-		}
-	}
-	if _, ok := decimalValue([]byte("+1"), false); ok {
-		t.Fatal("JSON numbers have no plus sign")
-	}
-	for _, s := range []string{"104.593094", "-26.5", "0", "7."} {
-		if _, ok := decimalValue([]byte(s), true); !ok {
-			t.Fatalf("%q should take the fast road", s)
-		}
-	}
-}
-
-// csvRecordsBoth reads input with csvPoints' record reader and with encoding/csv, record by
-// record, and describes each the same way: the fields, or the error.
-func csvRecordsBoth(input string) (mine, theirs []string) {
-	c := &csvPoints{in: newTestReader(input)}
-	for {
-		parseErr, ioErr := c.readRecord()
-		if ioErr != nil {
-			if ioErr != io.EOF {
-				mine = append(mine, "read error: "+ioErr.Error())
-			}
-			break
-		}
-		// encoding/csv takes the field count from the first record, even a broken one (the
-		// fields before the error), and from the next when that is none; the batch reader
-		// takes it from the header, and a broken header ends the batch.
-		if c.fields == 0 {
-			c.fields = len(c.rec.ends)
-		} else if parseErr == nil && len(c.rec.ends) != c.fields {
-			parseErr = &csv.ParseError{StartLine: c.recLine, Line: c.recLine, Column: 1, Err: csv.ErrFieldCount}
-		}
-		if parseErr != nil {
-			mine = append(mine, "error: "+parseErr.Error())
-			continue
-		}
-		var fs []string
-		for k := range c.rec.ends {
-			fs = append(fs, string(c.rec.field(k)))
-		}
-		mine = append(mine, fmt.Sprintf("%q", fs))
-	}
-	cr := csv.NewReader(strings.NewReader(input))
-	for {
-		rec, err := cr.Read()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			theirs = append(theirs, "error: "+err.Error())
-			continue
-		}
-		theirs = append(theirs, fmt.Sprintf("%q", rec))
-	}
-	return mine, theirs
-}
-
-func TestCSVRecordsMatchEncodingCSV(t *testing.T) {
-	cases := []string{
-		"id,lon,lat\na,1,2\n",
-		"id,lon,lat\r\na,1,2\r\nb,3,4",
-		"id,lon,lat\n\n\na,1,2\n\r\n",
-		"id,lon,lat\na,1\nb,1,2,3\nc,1,2\n",
-		"id,lon,lat\n\"a,b\",1,2\n\"x\"\"y\",3,4\n",
-		"id,lon,lat\n\"multi\nline\",1,2\nc,5,6\n",
-		"id,lon,lat\nab\"c,1,2\nd,3,4\n",
-		"id,lon,lat\n\"ab\"c,1,2\nd,3,4\n",
-		"id,lon,lat\n\"unterminated,1,2\nd,3,4\n",
-		"id,lon,lat\n\"two\nlines\" x,1,2\n",
-		"id,lon,lat\na,\"1\",\"2\"\n\"\",,\n",
-		"id,lon,lat\na,1,2\r",
-		"\"id\",\"lon\",\"lat\"\n\"a\",\"1\",\"2\"\n",
-		"id,lon,lat\n\"a\r\nb\",1,2\n",
-		"lon,lat\n 1 , 2 \n",
-	}
-	rng := rand.New(rand.NewSource(3))
-	alphabet := []string{"a", "1", ",", ",", "\"", "\"", "\n", "\r\n", " ", "\r"}
-	for range 5000 {
-		var sb strings.Builder
-		for range rng.Intn(30) {
-			sb.WriteString(alphabet[rng.Intn(len(alphabet))])
-		}
-		cases = append(cases, sb.String())
-	}
-	for _, in := range cases {
-		mine, theirs := csvRecordsBoth(in)
-		if fmt.Sprint(mine) != fmt.Sprint(theirs) {
-			t.Fatalf("input %q:\n mine   %v\n theirs %v", in, mine, theirs)
-		}
-	}
-}
-
-// newTestReader gives the readers their input a few bytes at a time through the smallest
-// buffer, so that lines cross the ends of reads and outgrow the buffer.
-func newTestReader(s string) *bufio.Reader {
-	return bufio.NewReaderSize(iotest.HalfReader(strings.NewReader(s)), 16)
 }
 
 // fakeResolver answers from a table of shared chains by the point's longitude, like the
@@ -230,7 +89,7 @@ func refLine(res geo.Resolver, i int, id any, lon, lat float64, readErr error) s
 	r := refResult{I: i, ID: id}
 	err := readErr
 	if err == nil {
-		err = checkLonLat(lon, lat)
+		err = geo.CheckDegrees(lon, lat)
 	}
 	if err == nil {
 		var chain geo.Chain
@@ -386,7 +245,7 @@ func TestBatchCSVBadRows(t *testing.T) {
 			I     int
 			ID    string
 			Grid  string
-			Error *errorDetail
+			Error *wire.ErrorDetail
 		}
 		if err := json.Unmarshal([]byte(lines[i]), &l); err != nil {
 			t.Fatal(err)
@@ -437,25 +296,6 @@ func TestBatchBrokenInput(t *testing.T) {
 		if out := postBatchTo(t, res, ct, strings.NewReader(body)); out != "" {
 			t.Fatalf("%s %s: %q", ct, body, out)
 		}
-	}
-}
-
-// The odd shapes encoding/json accepts still read as they did: the fast road leaves them to it.
-func TestBatchJSONOddShapes(t *testing.T) {
-	res := newFakeResolver()
-	body := `[[1,2,3], {"LON":1,"lat":2}, {"lon":1,"lat":2,"lon":3}, [1,null], {"lon":1}, [1], "x", {"lon":1,"lat":2,"id":"\u0041"}, {"lon":1e0,"lat":2,"extra":{"a":[1]}}]`
-	got := postBatchTo(t, res, "application/json", strings.NewReader(body))
-	var want strings.Builder
-	var raws []json.RawMessage
-	if err := json.Unmarshal([]byte(body), &raws); err != nil {
-		t.Fatal(err)
-	}
-	for i, raw := range raws {
-		p := pointFromJSON(raw)
-		want.WriteString(refLine(res, i, p.ID, p.Lon, p.Lat, p.Err))
-	}
-	if got != want.String() {
-		t.Fatalf("got\n%s\nwant\n%s", got, want.String())
 	}
 }
 
@@ -620,35 +460,5 @@ func TestBatchSurvivesAPanickingResolver(t *testing.T) {
 	resp.Body.Close()
 	if !strings.HasPrefix(string(out), `{"i":0,"grid"`) {
 		t.Fatalf("after the panic: %s", out)
-	}
-}
-
-// The cache of encoded chains gives the bytes of the chain asked for, shared or new, and
-// stops caching when chains do not repeat.
-func TestChainLines(t *testing.T) {
-	res := newFakeResolver()
-	c := newChainLines()
-	for i := range 3 * maxChainLines {
-		var ch geo.Chain
-		if i%4 != 0 {
-			ch = res.shared[i%5] // shared chains hit
-		} else {
-			ch, _ = res.Resolve(context.Background(), 5, float64(i)) // a new chain every time
-		}
-		got := string(c.appendTail(nil, ch))
-		if want := string(appendChainTail(nil, ch)); got != want {
-			t.Fatalf("point %d: %s, want %s", i, got, want)
-		}
-	}
-	if c.off {
-		t.Fatal("three chains in four repeat: caching pays")
-	}
-	c = newChainLines()
-	for i := range 2 * maxChainLines {
-		ch, _ := res.Resolve(context.Background(), 5, float64(i))
-		c.appendTail(nil, ch)
-	}
-	if !c.off || c.m != nil {
-		t.Fatal("no chain repeats, yet the cache goes on")
 	}
 }

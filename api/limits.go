@@ -8,6 +8,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/gridmap/gridmap/wire"
 	"golang.org/x/time/rate"
 )
 
@@ -95,7 +96,7 @@ func (s *Server) limitRate(next http.Handler) http.Handler {
 		if ok, wait := s.limiter.allow(key, known); !ok {
 			secs := int(math.Ceil(wait.Seconds()))
 			w.Header().Set("Retry-After", strconv.Itoa(secs))
-			writeJSON(w, http.StatusTooManyRequests, errorBody{Error: errorDetail{
+			writeJSON(w, http.StatusTooManyRequests, wire.ErrorBody{Error: wire.ErrorDetail{
 				Status: http.StatusTooManyRequests, Code: "rate_limited",
 				Message: fmt.Sprintf("too many requests: try again in %d s", secs)}})
 			return

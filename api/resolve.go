@@ -1,109 +1,56 @@
 package api
 
 import (
-	"math"
 	"net/http"
-	"strconv"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/go-chi/chi/v5"
 	"github.com/gridmap/gridmap/geo"
 	"github.com/gridmap/gridmap/geo/access"
+	"github.com/gridmap/gridmap/wire"
 )
 
-// resolveResponse is the answer of GET /v1/resolve.
-type resolveResponse struct {
-	Point point `json:"point"`
-	geo.Chain
-	Message string `json:"message,omitempty"`
-}
-
-type point struct {
-	Lon float64 `json:"lon"`
-	Lat float64 `json:"lat"`
-}
-
-// resolvePoint answers GET /v1/resolve?lon=..&lat=.. with the responsibility chain.
-// With a resolver that offers Find (the in-memory index), the usual request is answered
-// without allocating by resolvePointFast, byte for byte as below; what it leaves, and every
-// other resolver, takes the general road.
+// resolvePoint answers GET /v1/resolve?lon=..&lat=.. (and crs) with the responsibility
+// chain: wire.Answer, or an error. The query is read once (lookupPoint); a resolver that
+// offers Find (the in-memory index) is answered without allocating by answerFound, byte for
+// byte as below, and every other resolver, or a point Find leaves, takes the general road.
 func (s *Server) resolvePoint(w http.ResponseWriter, r *http.Request) {
-	if f, ok := s.deps.Resolver.(chainFinder); ok && s.resolvePointFast(w, r, f) {
-		return
-	}
-	lon, lat, err := parseLonLat(r)
+	lon, lat, err := lookupPoint(r)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	toWGS84, err := parseCRS(r)
-	if err != nil {
-		s.writeError(w, r, err)
+	if f, ok := s.deps.Resolver.(chainFinder); ok && answerFound(w, lon, lat, f) {
 		return
 	}
-	lon, lat = toWGS84(lon, lat)
 	chain, err := s.deps.Resolver.Resolve(r.Context(), lon, lat)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	resp := resolveResponse{Point: point{lon, lat}, Chain: chain, Message: incompleteMessage(chain)} // the point as looked up, in WGS84
-	writeJSON(w, http.StatusOK, resp)
+	writeJSON(w, http.StatusOK, wire.NewAnswer(lon, lat, chain)) // the point as looked up, in WGS84
 }
 
-// incompleteMessage says where an incomplete chain stops; "" for a complete one.
-func incompleteMessage(chain geo.Chain) string {
-	if chain.Complete {
-		return ""
+// lookupPoint reads the point of a lookup from the query — lon, lat and crs, the datum
+// they are given in (geo.ParseCRS) — and returns it in WGS84, or the error that names the
+// parameter at fault. The usual query is read without decoding or allocating (plainQuery);
+// any other goes through url.ParseQuery. Either way it is read once.
+func lookupPoint(r *http.Request) (lon, lat float64, err error) {
+	lonText, latText, crsText, ok := plainQuery(r.URL.RawQuery)
+	if !ok {
+		q := r.URL.Query()
+		lonText, latText, crsText = q.Get("lon"), q.Get("lat"), q.Get("crs")
 	}
-	return "no grid covers this point: the chain stops at the " +
-		string(chain.Links[len(chain.Links)-1].Level) + " and the grid level is missing"
-}
-
-// parseCRS reads the crs parameter: wgs84 (the default; CGCS2000 is treated as equal) or
-// gcj02, the offset datum of Chinese consumer maps and WeChat, converted to WGS84 before the
-// lookup (to well under a centimetre of the published offset).
-func parseCRS(r *http.Request) (func(lon, lat float64) (float64, float64), error) {
-	switch strings.ToLower(r.URL.Query().Get("crs")) {
-	case "", "wgs84", "cgcs2000", "epsg:4326", "epsg:4490":
-		return func(lon, lat float64) (float64, float64) { return lon, lat }, nil
-	case "gcj02", "gcj-02":
-		return geo.GCJ02ToWGS84, nil
+	if lon, lat, err = geo.ParseLonLat(lonText, latText); err != nil {
+		return 0, 0, err
 	}
-	return nil, geo.FieldError("crs", "%q is not wgs84 (default), cgcs2000 or gcj02", r.URL.Query().Get("crs"))
-}
-
-// parseLonLat reads the lon and lat query parameters, naming the parameter that is missing,
-// not a number or out of range, and pointing out coordinates that look swapped.
-func parseLonLat(r *http.Request) (lon, lat float64, err error) {
-	q := r.URL.Query()
-	lon, err = parseCoord(q.Get("lon"), "lon", 180)
+	toWGS84, err := geo.ParseCRS(crsText)
 	if err != nil {
 		return 0, 0, err
 	}
-	lat, err = parseCoord(q.Get("lat"), "lat", 90)
-	if err != nil {
-		if ge, ok := err.(*geo.Error); ok && math.Abs(lon) <= 90 && !strings.Contains(ge.Message, "missing") {
-			ge.Message += "; lon and lat look swapped (lon comes first: lon is east-west, about 73..136 in China)"
-		}
-		return 0, 0, err
-	}
+	lon, lat = toWGS84(lon, lat)
 	return lon, lat, nil
-}
-
-func parseCoord(s, name string, limit float64) (float64, error) {
-	if s == "" {
-		return 0, geo.FieldError(name, "missing: give %s as a decimal number of degrees (WGS84)", name)
-	}
-	v, err := strconv.ParseFloat(s, 64)
-	if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
-		return 0, geo.FieldError(name, "%q is not a number of degrees", s)
-	}
-	if math.Abs(v) > limit {
-		return 0, geo.FieldError(name, "%v is out of range: %s must be between %v and %v", v, name, -limit, limit)
-	}
-	return v, nil
 }
 
 // householdChain answers GET /v1/households/{id}/chain.

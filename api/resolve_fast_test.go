@@ -15,6 +15,7 @@ import (
 	"reflect"
 	"runtime/debug"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 
@@ -22,6 +23,7 @@ import (
 	"github.com/gridmap/gridmap/geo"
 	"github.com/gridmap/gridmap/geo/gen"
 	"github.com/gridmap/gridmap/geo/index"
+	"github.com/gridmap/gridmap/wire"
 	"github.com/paulmach/orb"
 )
 
@@ -98,7 +100,7 @@ func record(h http.HandlerFunc, query string) answer {
 }
 
 // referenceAnswer is what encoding/json writes for the lookup of the query's point
-// (already in WGS84) with res: the resolveResponse of its chain, or the errorBody of the
+// (already in WGS84) with res: the wire.Answer of its chain, or the wire.ErrorBody of the
 // error, the way writeJSON writes them.
 func referenceAnswer(t *testing.T, res geo.Resolver, lon, lat float64) answer {
 	t.Helper()
@@ -109,9 +111,9 @@ func referenceAnswer(t *testing.T, res geo.Resolver, lon, lat float64) answer {
 	ch, err := res.Resolve(context.Background(), lon, lat)
 	if err != nil {
 		status = http.StatusNotFound
-		err = enc.Encode(errorBody{Error: detailOf(err)})
+		err = enc.Encode(wire.ErrorBody{Error: detailOf(err)})
 	} else {
-		err = enc.Encode(resolveResponse{Point: point{lon, lat}, Chain: ch, Message: incompleteMessage(ch)})
+		err = enc.Encode(wire.NewAnswer(lon, lat, ch))
 	}
 	if err != nil {
 		t.Fatal(err)
@@ -133,7 +135,10 @@ func checkFastRoad(t *testing.T, fast, general *Server, res geo.Resolver, query 
 		t.Fatalf("%T offers no Find", res)
 	}
 	var took bool
-	got := record(func(w http.ResponseWriter, r *http.Request) { took = fast.resolvePointFast(w, r, f) }, query)
+	got := record(func(w http.ResponseWriter, r *http.Request) {
+		lon, lat, err := lookupPoint(r)
+		took = err == nil && answerFound(w, lon, lat, f)
+	}, query)
 	if !took {
 		t.Fatalf("%s: the fast road did not answer", query)
 	}
@@ -184,12 +189,13 @@ func TestResolveFastMatchesEncodingJSON(t *testing.T) {
 		query := "lon=" + lonText + "&lat=" + latText + crs
 		wLon, _ := strconv.ParseFloat(lonText, 64)
 		wLat, _ := strconv.ParseFloat(latText, 64)
-		if crsOf(crs[min(len(crs), 5):]) == crsGCJ02 {
+		gcj := strings.Contains(strings.ToLower(crs), "gcj")
+		if gcj {
 			wLon, wLat = geo.GCJ02ToWGS84(wLon, wLat)
 		}
 		if checkFastRoad(t, fast, general, live, query, wLon, wLat) {
 			hits++
-			if crs != "" && crsOf(crs[5:]) == crsGCJ02 {
+			if gcj {
 				gcjHits++
 			}
 			if ch, _ := live.Find(wLon, wLat); !ch.Complete {
@@ -266,144 +272,63 @@ func TestResolveFastOddChains(t *testing.T) {
 	for _, q := range queries {
 		checkFastRoad(t, fast, general, ix, q.q, q.lon, q.lat)
 	}
-	// The cached tail is the one encoded afresh.
+	// The cached tail is the one encoded afresh (by a new cache).
 	for _, q := range queries[:4] {
 		ch, _ := ix.Find(q.lon, q.lat)
-		cached := resolveTails.appendTail(nil, ch)
-		if fresh := appendResolveTail(nil, ch); !bytes.Equal(cached, fresh) {
+		cached := lookupTails.AppendTail(nil, ch)
+		if fresh := wire.NewChainCache(wire.LookupAnswer).AppendTail(nil, ch); !bytes.Equal(cached, fresh) {
 			t.Fatalf("%s: cached %q, encoded %q", q.q, cached, fresh)
 		}
 	}
 }
 
-// The cache tells apart chains that share their first link's address (a prefix of another
-// chain's links), and, when full, either starts over or stops storing, answering right
-// either way.
-func TestChainTails(t *testing.T) {
-	full := []geo.Link{{Level: geo.County, Code: "1"}, {Level: geo.Town, Code: "12"}, {Level: geo.Village, Code: "123"}}
-	chains := []geo.Chain{
-		{Links: full, Complete: true},
-		{Links: full[:2], Missing: "grid"},
-		{Links: full[:2], Complete: true},
-		{Links: full[:2], Missing: "group"},
-		{Links: full[:1], Missing: "grid"},
-	}
-	c := &chainTails{m: make(map[chainKey]chainTail)}
-	for round := range 3 {
-		for _, ch := range chains {
-			want := appendResolveTail([]byte("x"), ch)
-			if got := c.appendTail([]byte("x"), ch); !bytes.Equal(got, want) {
-				t.Fatalf("round %d, %+v: %q, want %q", round, ch, got, want)
-			}
-		}
-	}
-	if c.hits.Load() == 0 {
-		t.Fatal("no hits")
-	}
-
-	many := make([]geo.Chain, maxChainTails+10)
-	for i := range many {
-		many[i] = geo.Chain{Links: []geo.Link{{Level: geo.Grid, Code: strconv.Itoa(i)}}, Complete: true}
-	}
-	check := func(ch geo.Chain) {
-		t.Helper()
-		if got, want := c.appendTail(nil, ch), appendResolveTail(nil, ch); !bytes.Equal(got, want) {
-			t.Fatalf("%+v: %q, want %q", ch, got, want)
-		}
-	}
-	c = &chainTails{m: make(map[chainKey]chainTail)}
-	for _, ch := range many {
-		check(ch)
-	}
-	if len(c.m) != maxChainTails {
-		t.Fatalf("a cache without hits holds %d chains, want it to stop at %d", len(c.m), maxChainTails)
-	}
-	for _, ch := range many[:maxChainTails] {
-		check(ch) // all hits
-	}
-	check(many[len(many)-1]) // paid off: starts over
-	if len(c.m) != 1 || c.hits.Load() != 0 {
-		t.Fatalf("after starting over: %d chains, %d hits", len(c.m), c.hits.Load())
-	}
-}
-
-// appendResolveTail also handles what an index never hands out: no people (null) and no
-// links (null), as encoding/json writes them.
-func TestAppendResolveTailNulls(t *testing.T) {
-	for _, ch := range []geo.Chain{
-		{Links: []geo.Link{{Level: geo.County, Code: "1", Name: "n"}}, Complete: false, Missing: "grid"},
-		{Links: []geo.Link{{Level: geo.Grid, Code: "1", People: []geo.Person{}}}, Complete: true},
-		{Links: []geo.Link{{Level: geo.Town, Code: "\u2028", People: []geo.Person{{Role: "r"}}}}, Missing: "x\"y"},
-	} {
-		want := bytes.TrimPrefix(encodeJSON(t, resolveResponse{Chain: ch, Message: incompleteMessage(ch)}), []byte(`{"point":{"lon":0,"lat":0}`))
-		if got := appendResolveTail(nil, ch); string(got) != string(want) {
-			t.Errorf("%+v:\ngot  %s\nwant %s", ch, got, want)
-		}
-	}
-	var empty geo.Chain
-	empty.Complete = true
-	want := bytes.TrimPrefix(encodeJSON(t, resolveResponse{Chain: empty}), []byte(`{"point":{"lon":0,"lat":0}`))
-	if got := appendResolveTail(nil, empty); string(got) != string(want) {
-		t.Errorf("no links:\ngot  %s\nwant %s", got, want)
-	}
-}
-
-// encodeJSON encodes v as writeJSON does.
-func encodeJSON(t *testing.T, v any) []byte {
-	t.Helper()
-	var b bytes.Buffer
-	enc := json.NewEncoder(&b)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
-		t.Fatal(err)
-	}
-	return b.Bytes()
-}
-
-// Queries the fast road must leave to the general road (which words every error), and
-// queries it may answer, all answered exactly as the general road does.
+// Queries read without url.ParseQuery (plain) or through it, which the fast road answers
+// or leaves to writeError (which words every error), all answered exactly as the general
+// road does; a plain query reads as url.ParseQuery reads it.
 func TestResolveFastQueryForms(t *testing.T) {
 	_, live := sampleLive(t)
 	fast, general := quietServer(live), quietServer(generalRoad{live})
 	const in = "lon=105.0197&lat=26.9147"
 	for _, c := range []struct {
 		query string
+		plain bool // plainQuery reads it
 		fast  bool // the fast road answers it
 	}{
-		{in, true},
-		{"lat=26.9147&lon=105.0197", true},
-		{in + "&lon=1&lat=2", true},             // the first value counts
-		{"&&" + in + "&", true},                 // empty pairs
-		{"x=1&" + in + "&crs=&y", true},         // other parameters; an empty crs is WGS84
-		{in + "&crs=WGS84", true},               // any case
-		{in + "&crs=gcj-02&crs=nonsense", true}, // the first crs counts
-		{"lon=105.0197&lat=26.9147&a&b&c&d&e", true},
-		{"lon=105.0197&lat=26.9147&a&b&c&d&e&f&g&h", false}, // many parameters: url.ParseQuery
-		{"lon=1e2&lat=0x1p-2", true},                        // as strconv reads them
-		{"lon=105.0197", false},                             // lat missing
-		{"lat=26.9147", false},                              // lon missing
-		{"lon=&lat=26.9", false},
-		{"lon=abc&lat=26.9147", false},
-		{"lon=105.0197&lat=NaN", false},
-		{"lon=Inf&lat=26.9", false},
-		{"lon=181&lat=26.9", false},
-		{"lon=26.9&lat=105.0197", false}, // swapped
-		{"lon=105.0197&lat=91", false},
-		{"lon=%31%30%35.0197&lat=26.9147", false}, // escaped: url decodes it
-		{"lon=+105.0197&lat=26.9147", false},      // a plus is a space to url
-		{"lon=105.0197&lat=26.9147;x=1", false},   // a semicolon drops the pair
-		{"lon=105.0197&lat=26.9147&crs=bd09", false},
-		{"lon=105.0197&lat=26.9147&crs=\u212aa", false}, // non-ASCII: strings.ToLower decides
-		{"lon=105.0197&lat=26.9147&crs=wgs84x", false},
-		{"lon=105.0197&lat=26.9147&crs=epsg:43260", false},
-		{"lon=1_05.0197&lat=26.9147", true}, // Go syntax: strconv reads it, as parseCoord does
+		{in, true, true},
+		{"lat=26.9147&lon=105.0197", true, true},
+		{in + "&lon=1&lat=2", true, true},             // the first value counts
+		{"&&" + in + "&", true, true},                 // empty pairs
+		{"x=1&" + in + "&crs=&y", true, true},         // other parameters; an empty crs is WGS84
+		{in + "&crs=WGS84", true, true},               // any case
+		{in + "&crs=gcj-02&crs=nonsense", true, true}, // the first crs counts
+		{"lon=105.0197&lat=26.9147&a&b&c&d&e", true, true},
+		{"lon=105.0197&lat=26.9147&a&b&c&d&e&f&g&h", false, true}, // many parameters: url.ParseQuery
+		{"lon=1e2&lat=0x1p-2", true, true},                        // as strconv reads them
+		{"lon=105.0197", true, false},                             // lat missing
+		{"lat=26.9147", true, false},                              // lon missing
+		{"lon=&lat=26.9", true, false},
+		{"lon=abc&lat=26.9147", true, false},
+		{"lon=105.0197&lat=NaN", true, false},
+		{"lon=Inf&lat=26.9", true, false},
+		{"lon=181&lat=26.9", true, false},
+		{"lon=26.9&lat=105.0197", true, false}, // swapped
+		{"lon=105.0197&lat=91", true, false},
+		{"lon=%31%30%35.0197&lat=26.9147", false, true}, // escaped: url decodes it
+		{"lon=+105.0197&lat=26.9147", false, false},     // a plus is a space to url
+		{"lon=105.0197&lat=26.9147;x=1", false, false},  // a semicolon drops the pair
+		{"lon=105.0197&lat=26.9147&crs=bd09", true, false},
+		{"lon=105.0197&lat=26.9147&crs=\u212aa", true, false}, // non-ASCII: strings.ToLower decides
+		{"lon=105.0197&lat=26.9147&crs=wgs84x", true, false},
+		{"lon=105.0197&lat=26.9147&crs=epsg:43260", true, false},
+		{"lon=1_05.0197&lat=26.9147", true, true}, // Go syntax: strconv reads it, as it always did
 	} {
 		req := httptest.NewRequest(http.MethodGet, "/v1/resolve", nil)
 		req.URL.RawQuery = c.query
 		rec := httptest.NewRecorder()
-		took := fast.resolvePointFast(rec, req, live)
+		lon, lat, err := lookupPoint(req)
+		took := err == nil && answerFound(rec, lon, lat, live)
 		if took != c.fast {
-			t.Errorf("%s: the fast road answered: %v, want %v", c.query, took, c.fast)
+			t.Errorf("%s: the fast road answered: %v, want %v (%v)", c.query, took, c.fast, err)
 		}
 		if !took && (rec.Body.Len() > 0 || len(rec.Header()) > 0 || rec.Code != http.StatusOK) {
 			t.Errorf("%s: the fast road declined but wrote %d %v %q", c.query, rec.Code, rec.Header(), rec.Body)
@@ -413,10 +338,13 @@ func TestResolveFastQueryForms(t *testing.T) {
 			t.Errorf("%s: answered\n%d %v %q\nthe general road\n%d %v %q", c.query,
 				got.status, got.header, got.body, want.status, want.header, want.body)
 		}
-		if q, err := url.ParseQuery(c.query); err == nil && took {
-			lon, lat, crs, _ := plainQuery(c.query)
-			if lon != q.Get("lon") || lat != q.Get("lat") || crs != q.Get("crs") {
-				t.Errorf("%s: plainQuery read %q %q %q, url.ParseQuery %q %q %q", c.query, lon, lat, crs,
+		lonText, latText, crsText, plain := plainQuery(c.query)
+		if plain != c.plain {
+			t.Errorf("%s: plainQuery read it: %v, want %v", c.query, plain, c.plain)
+		}
+		if q, err := url.ParseQuery(c.query); err == nil && plain {
+			if lonText != q.Get("lon") || latText != q.Get("lat") || crsText != q.Get("crs") {
+				t.Errorf("%s: plainQuery read %q %q %q, url.ParseQuery %q %q %q", c.query, lonText, latText, crsText,
 					q.Get("lon"), q.Get("lat"), q.Get("crs"))
 			}
 		}
@@ -457,44 +385,6 @@ func TestResolveFastOverHTTP(t *testing.T) {
 	}
 	if codes[200] == 0 || codes[404] == 0 || codes[400] == 0 {
 		t.Fatalf("statuses seen: %v", codes)
-	}
-}
-
-// appendJSONFloat writes every float64 as encoding/json does, and the message of a miss
-// writes the coordinates as %v does.
-func TestAppendJSONFloat(t *testing.T) {
-	vals := []float64{0, math.Copysign(0, -1), 1, -1, 1e-6, -1e-6, math.Nextafter(1e-6, 0), math.Nextafter(1e-6, 1),
-		1e21, -1e21, math.Nextafter(1e21, 0), math.Nextafter(1e21, math.Inf(1)), 1e-7, 1e-10, 1e-100, 5e-324,
-		math.MaxFloat64, math.SmallestNonzeroFloat64, 1e20, 123456789012345680000, 0.1, 105.0197, 26.9147,
-		-179.999999, 89.99999999999999, 1e-5, 9.999999999999999e-7, 1.5e300, 2.5e-8}
-	rng := rand.New(rand.NewSource(1))
-	for range 200000 {
-		var f float64
-		switch rng.Intn(4) {
-		case 0: // any bits
-			f = math.Float64frombits(rng.Uint64())
-		case 1: // any magnitude
-			f = (rng.Float64()*2 - 1) * math.Pow(10, float64(rng.Intn(640)-324))
-		case 2: // a coordinate
-			f = (rng.Float64()*2 - 1) * 180
-		case 3: // around the switch to exponents
-			f = (rng.Float64()*2 - 1) * math.Pow(10, float64(rng.Intn(6)-8))
-		}
-		if !math.IsNaN(f) && !math.IsInf(f, 0) {
-			vals = append(vals, f)
-		}
-	}
-	for _, f := range vals {
-		want, err := json.Marshal(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if got := appendJSONFloat(nil, f); string(got) != string(want) {
-			t.Fatalf("%b: appendJSONFloat %s, encoding/json %s", f, got, want)
-		}
-		if got, want := strconv.AppendFloat(nil, f, 'g', -1, 64), fmt.Sprintf("%v", f); string(got) != want {
-			t.Fatalf("%b: 'g' %s, %%v %s", f, got, want)
-		}
 	}
 }
 

@@ -11,6 +11,7 @@ import (
 
 	"github.com/go-chi/chi/v5"
 	"github.com/gridmap/gridmap/geo"
+	"github.com/gridmap/gridmap/wire"
 )
 
 // Deps are the services the API calls.
@@ -71,7 +72,7 @@ func New(d Deps) *Server {
 	})
 	s.mux.MethodNotAllowed(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Allow", s.allowedMethods(r.URL.Path))
-		writeJSON(w, http.StatusMethodNotAllowed, errorBody{Error: errorDetail{
+		writeJSON(w, http.StatusMethodNotAllowed, wire.ErrorBody{Error: wire.ErrorDetail{
 			Status: http.StatusMethodNotAllowed, Code: "method_not_allowed",
 			Message: fmt.Sprintf("%s is not allowed on %s", r.Method, r.URL.Path)}})
 	})

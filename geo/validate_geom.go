@@ -2,7 +2,6 @@ package geo
 
 import (
 	"fmt"
-	"math"
 	"strconv"
 
 	"github.com/paulmach/orb"
@@ -24,13 +23,13 @@ func inChina(x, y float64) bool {
 func CheckLonLat(p orb.Point) string {
 	x, y := p[0], p[1]
 	switch {
-	case math.IsNaN(x) || math.IsNaN(y) || math.IsInf(x, 0) || math.IsInf(y, 0):
+	case !Finite(x) || !Finite(y):
 		return fmt.Sprintf("coordinates %s are not finite numbers", FormatPoint(p))
 	case inChina(x, y):
 		return ""
 	case inChina(y, x):
-		return fmt.Sprintf("coordinates look swapped (lat,lon): GeoJSON and CSV take lon first (got %s)", FormatPoint(p))
-	case math.Abs(x) > 180 || math.Abs(y) > 90:
+		return fmt.Sprintf(swappedWords+": GeoJSON and CSV take lon first (got %s)", FormatPoint(p))
+	case outOfDegrees(x, "lon") || outOfDegrees(y, "lat"):
 		return fmt.Sprintf("coordinates %s are not longitude/latitude degrees (a projected CRS?): gridmap takes WGS84 lon,lat", FormatPoint(p))
 	}
 	return fmt.Sprintf("coordinates %s are outside China (lon %g..%g, lat %g..%g)", FormatPoint(p), MinLon, MaxLon, MinLat, MaxLat)

@@ -1,4 +1,4 @@
-package api
+package wire
 
 import (
 	"bytes"
@@ -89,21 +89,16 @@ func (p *jsonParser) number() (float64, []byte, bool) {
 	case j < len(b) && b[j] == '0':
 		j++
 	case j < len(b) && b[j] >= '1' && b[j] <= '9':
-		for j < len(b) && b[j] >= '0' && b[j] <= '9' {
-			j++
-		}
+		j = digitsEnd(b, j)
 	default:
 		return 0, nil, false
 	}
 	if j < len(b) && b[j] == '.' {
-		j++
-		k := j
-		for j < len(b) && b[j] >= '0' && b[j] <= '9' {
-			j++
-		}
-		if j == k {
+		k := digitsEnd(b, j+1)
+		if k == j+1 {
 			return 0, nil, false
 		}
+		j = k
 	}
 	exp := j < len(b) && (b[j] == 'e' || b[j] == 'E')
 	if exp {
@@ -111,13 +106,11 @@ func (p *jsonParser) number() (float64, []byte, bool) {
 		if j < len(b) && (b[j] == '+' || b[j] == '-') {
 			j++
 		}
-		k := j
-		for j < len(b) && b[j] >= '0' && b[j] <= '9' {
-			j++
-		}
-		if j == k {
+		k := digitsEnd(b, j)
+		if k == j {
 			return 0, nil, false
 		}
+		j = k
 	}
 	tok := b[start:j]
 	p.i = j
@@ -131,6 +124,14 @@ func (p *jsonParser) number() (float64, []byte, bool) {
 		return 0, nil, false
 	}
 	return v, tok, true
+}
+
+// digitsEnd returns the end of the run of digits starting at b[j].
+func digitsEnd(b []byte, j int) int {
+	for j < len(b) && b[j] >= '0' && b[j] <= '9' {
+		j++
+	}
+	return j
 }
 
 // id reads an id the fast road can echo: null (no id), a plain string, or an integer of at

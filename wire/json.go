@@ -1,9 +1,9 @@
-package api
+package wire
 
 import (
-	"bufio"
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 
@@ -17,32 +17,15 @@ import (
 
 // jsonArrayPoints reads a JSON array of points.
 type jsonArrayPoints struct {
-	in      *jsonCutter
-	started bool
-	done    bool
-	idBuf   []byte
+	arr   jsonArray
+	idBuf []byte
 }
 
-func (j *jsonArrayPoints) next(p *batchPoint) (bool, error) {
-	if j.done {
-		return false, nil
-	}
-	if !j.started {
-		if c, err := j.in.peek(); err != nil || c != '[' {
-			return false, fmt.Errorf("a JSON batch is an array of points")
-		}
-		j.in.pos++
-		j.started = true
-		if end, err := j.in.endOfFirst(']'); err != nil || end {
-			j.done = true
-			return false, err
-		}
-	} else if end, err := j.in.endOrComma(']', "array element"); err != nil || end {
-		j.done = true
-		return false, err
-	}
-	raw, err := j.in.value()
-	if err != nil {
+var errNotPointArray = errors.New("a JSON batch is an array of points")
+
+func (j *jsonArrayPoints) Next(p *Point) (bool, error) {
+	raw, more, err := j.arr.element(errNotPointArray)
+	if !more || err != nil {
 		return false, err
 	}
 	if j.idBuf, err = readJSONPoint(p, raw, j.idBuf, true); err != nil {
@@ -54,28 +37,16 @@ func (j *jsonArrayPoints) next(p *batchPoint) (bool, error) {
 // ndjsonPoints reads one JSON point per line; blank lines are skipped, and a line that is
 // not a point is an error in its place.
 type ndjsonPoints struct {
-	in    *bufio.Reader
-	long  []byte // a line longer than the read buffer, gathered
+	lines longLines
 	idBuf []byte
 }
 
 // maxNDJSONLine bounds one line of NDJSON, as the bufio.Scanner this reader replaced did.
 const maxNDJSONLine = 1 << 20
 
-func (n *ndjsonPoints) next(p *batchPoint) (bool, error) {
+func (n *ndjsonPoints) Next(p *Point) (bool, error) {
 	for {
-		line, err := n.in.ReadSlice('\n')
-		if err == bufio.ErrBufferFull {
-			n.long = append(n.long[:0], line...)
-			for err == bufio.ErrBufferFull {
-				if len(n.long) > maxNDJSONLine {
-					return false, bufio.ErrTooLong
-				}
-				line, err = n.in.ReadSlice('\n')
-				n.long = append(n.long, line...)
-			}
-			line = n.long
-		}
+		line, err := n.lines.read()
 		if err != nil && err != io.EOF {
 			return false, err
 		}
@@ -89,24 +60,22 @@ func (n *ndjsonPoints) next(p *batchPoint) (bool, error) {
 	}
 }
 
-func (n *ndjsonPoints) buffered() bool { return n.in.Buffered() > 0 }
+func (n *ndjsonPoints) Buffered() bool { return n.lines.buffered() }
 
-func (c *csvPoints) buffered() bool { return c.in.Buffered() > 0 }
+func (j *jsonArrayPoints) Buffered() bool { return j.arr.in.buffered() }
 
-func (j *jsonArrayPoints) buffered() bool { return j.in.buffered() }
-
-func (g *geoJSONPoints) buffered() bool { return g.in.buffered() }
+func (g *geoJSONPoints) Buffered() bool { return g.in.buffered() }
 
 // readJSONPoint reads one point value. With strict, a value that is not JSON at all is an
 // error that ends the batch (the array's reader can no longer trust where values end);
 // otherwise it is the point's error.
-func readJSONPoint(p *batchPoint, raw []byte, idBuf []byte, strict bool) ([]byte, error) {
-	*p = batchPoint{}
+func readJSONPoint(p *Point, raw []byte, idBuf []byte, strict bool) ([]byte, error) {
+	*p = Point{}
 	if lon, lat, id, ok := fastJSONPoint(raw); ok {
-		p.lon, p.lat = lon, lat
+		p.Lon, p.Lat = lon, lat
 		if id != nil {
 			idBuf = appendJSONID(idBuf[:0], id)
-			p.id = idBuf
+			p.ID = idBuf
 		}
 		return idBuf, nil
 	}
@@ -115,10 +84,10 @@ func readJSONPoint(p *batchPoint, raw []byte, idBuf []byte, strict bool) ([]byte
 		return idBuf, json.Unmarshal(raw, &v) // the syntax error
 	}
 	bp := pointFromJSON(raw)
-	p.lon, p.lat, p.err = bp.Lon, bp.Lat, bp.Err
+	p.Lon, p.Lat, p.Err = bp.Lon, bp.Lat, bp.Err
 	if bp.ID != nil {
 		idBuf = appendEncodedID(idBuf[:0], bp.ID)
-		p.id = idBuf
+		p.ID = idBuf
 	}
 	return idBuf, nil
 }
@@ -187,7 +156,7 @@ type geoJSONPoints struct {
 	idBuf   []byte
 }
 
-func (g *geoJSONPoints) next(p *batchPoint) (bool, error) {
+func (g *geoJSONPoints) Next(p *Point) (bool, error) {
 	in := g.in
 	if !g.started {
 		if c, err := in.peek(); err != nil || c != '{' {
@@ -285,13 +254,13 @@ func (g *geoJSONPoints) member() error {
 }
 
 // feature reads one feature: a Point geometry's [lon, lat] and the feature's id.
-func (g *geoJSONPoints) feature(p *batchPoint, raw []byte) error {
-	*p = batchPoint{}
+func (g *geoJSONPoints) feature(p *Point, raw []byte) error {
+	*p = Point{}
 	if lon, lat, id, ok := fastFeature(raw); ok {
-		p.lon, p.lat = lon, lat
+		p.Lon, p.Lat = lon, lat
 		if id != nil {
 			g.idBuf = appendJSONID(g.idBuf[:0], id)
-			p.id = g.idBuf
+			p.ID = g.idBuf
 		}
 		return nil
 	}
@@ -308,174 +277,13 @@ func (g *geoJSONPoints) feature(p *batchPoint, raw []byte) error {
 	var xy []float64
 	if f.Geometry == nil || f.Geometry.Type != "Point" ||
 		json.Unmarshal(f.Geometry.Coordinates, &xy) != nil || len(xy) < 2 {
-		p.err = geo.FieldError("geometry", "each feature needs a Point geometry [lon, lat]")
+		p.Err = geo.FieldError("geometry", "each feature needs a Point geometry [lon, lat]")
 	} else {
-		p.lon, p.lat = xy[0], xy[1]
+		p.Lon, p.Lat = xy[0], xy[1]
 	}
 	if f.ID != nil {
 		g.idBuf = appendEncodedID(g.idBuf[:0], f.ID)
-		p.id = g.idBuf
+		p.ID = g.idBuf
 	}
 	return nil
-}
-
-// jsonCutter cuts a JSON stream into values without decoding them: it finds where a value
-// ends (matching brackets outside strings) and hands out its bytes, which stay valid until
-// the next call. It does not check the value: the parsers that read it do.
-type jsonCutter struct {
-	r   io.Reader
-	buf []byte
-	pos int // the next unread byte in buf
-	err error
-}
-
-// maxJSONValue bounds one point or one skipped member, which must not be gathered whole.
-const maxJSONValue = 16 << 20
-
-func newJSONCutter(r io.Reader) *jsonCutter {
-	return &jsonCutter{r: r, buf: make([]byte, 0, batchReadBuffer)}
-}
-
-func (c *jsonCutter) buffered() bool { return c.pos < len(c.buf) }
-
-// fill reads more input, keeping buf[keep:]; it returns the shift of offsets into buf.
-func (c *jsonCutter) fill(keep int) (int, error) {
-	if c.err != nil {
-		return 0, c.err
-	}
-	shift := keep
-	n := copy(c.buf[:cap(c.buf)], c.buf[keep:])
-	c.buf = c.buf[:n]
-	c.pos -= shift
-	if len(c.buf) == cap(c.buf) {
-		if cap(c.buf) >= maxJSONValue {
-			c.err = fmt.Errorf("a point longer than %d bytes", maxJSONValue)
-			return shift, c.err
-		}
-		c.buf = append(c.buf, make([]byte, cap(c.buf))...)[:n]
-	}
-	m, err := c.r.Read(c.buf[n:cap(c.buf)])
-	c.buf = c.buf[:n+m]
-	if err != nil {
-		c.err = err
-		if m > 0 {
-			return shift, nil
-		}
-		return shift, err
-	}
-	return shift, nil
-}
-
-// peek skips white space and returns the next byte without taking it.
-func (c *jsonCutter) peek() (byte, error) {
-	for {
-		for c.pos < len(c.buf) {
-			switch b := c.buf[c.pos]; b {
-			case ' ', '\t', '\n', '\r':
-				c.pos++
-			default:
-				return b, nil
-			}
-		}
-		if _, err := c.fill(c.pos); err != nil {
-			if err == io.EOF {
-				err = io.ErrUnexpectedEOF
-			}
-			return 0, err
-		}
-	}
-}
-
-// endOfFirst reads past the closing bracket of an empty array or object.
-func (c *jsonCutter) endOfFirst(closer byte) (bool, error) {
-	b, err := c.peek()
-	if err != nil {
-		return false, err
-	}
-	if b == closer {
-		c.pos++
-		return true, nil
-	}
-	return false, nil
-}
-
-// endOrComma reads the separator after an element: a comma, or the closing bracket.
-func (c *jsonCutter) endOrComma(closer byte, after string) (bool, error) {
-	b, err := c.peek()
-	if err != nil {
-		return false, err
-	}
-	c.pos++
-	switch b {
-	case closer:
-		return true, nil
-	case ',':
-		return false, nil
-	}
-	return false, fmt.Errorf("invalid character %q after %s", b, after)
-}
-
-// value cuts the next value.
-func (c *jsonCutter) value() ([]byte, error) {
-	first, err := c.peek()
-	if err != nil {
-		return nil, err
-	}
-	start := c.pos
-	i := c.pos // the next byte to look at
-	depth, inString, escaped := 0, false, false
-	switch first {
-	case ']', '}', ',', ':':
-		return nil, fmt.Errorf("invalid character %q looking for beginning of value", first)
-	}
-	scalar := first != '[' && first != '{' && first != '"'
-	for {
-		for ; i < len(c.buf); i++ {
-			b := c.buf[i]
-			switch {
-			case inString:
-				switch {
-				case escaped:
-					escaped = false
-				case b == '\\':
-					escaped = true
-				case b == '"':
-					inString = false
-					if depth == 0 {
-						c.pos = i + 1
-						return c.buf[start:c.pos], nil
-					}
-				}
-			case scalar:
-				switch b {
-				case ',', ']', '}', ' ', '\t', '\n', '\r', ':':
-					c.pos = i
-					return c.buf[start:i], nil
-				}
-			case b == '"':
-				inString = true
-			case b == '[' || b == '{':
-				depth++
-			case b == ']' || b == '}':
-				depth--
-				if depth == 0 {
-					c.pos = i + 1
-					return c.buf[start:c.pos], nil
-				}
-			}
-		}
-		shift, err := c.fill(start)
-		start -= shift
-		i -= shift
-		if err != nil {
-			if err == io.EOF && scalar && i > start {
-				c.pos = i
-				return c.buf[start:i], nil
-			}
-			if err == io.EOF {
-				err = io.ErrUnexpectedEOF
-			}
-			return nil, err
-		}
-	}
 }

@@ -1,4 +1,4 @@
-package api
+package wire
 
 import (
 	"bufio"
@@ -19,7 +19,7 @@ import (
 // but splits plain lines in place and parses the numbers itself, with no allocation per
 // point.
 type csvPoints struct {
-	in      *bufio.Reader
+	lines   longLines
 	started bool
 	line    int // lines read so far, as encoding/csv counts them
 	recLine int // the line the current record starts on
@@ -28,7 +28,6 @@ type csvPoints struct {
 	latAt   int
 	idAt    int // -1 without an id column
 	rec     csvRecord
-	long    []byte // a line longer than the read buffer, gathered
 	idBuf   []byte
 }
 
@@ -52,22 +51,15 @@ func (r *csvRecord) add(end, next int) {
 // must not be gathered into memory whole.
 const maxCSVLine = 1 << 20
 
+func newCSVPoints(in *bufio.Reader) *csvPoints {
+	return &csvPoints{lines: longLines{in: in, max: maxCSVLine, tooLong: fmt.Errorf("a line longer than %d bytes", maxCSVLine)}}
+}
+
 // readLine returns the next line with a CRLF ending turned into LF (and a CR before the end
 // of the input dropped), as encoding/csv reads lines; the slice is valid until the next call.
 // At the end of the input it returns io.EOF with no line.
 func (c *csvPoints) readLine() ([]byte, error) {
-	line, err := c.in.ReadSlice('\n')
-	if err == bufio.ErrBufferFull {
-		c.long = append(c.long[:0], line...)
-		for err == bufio.ErrBufferFull {
-			if len(c.long) > maxCSVLine {
-				return nil, fmt.Errorf("a line longer than %d bytes", maxCSVLine)
-			}
-			line, err = c.in.ReadSlice('\n')
-			c.long = append(c.long, line...)
-		}
-		line = c.long
-	}
+	line, err := c.lines.read()
 	if len(line) > 0 && err == io.EOF {
 		err = nil
 		if line[len(line)-1] == '\r' {
@@ -207,7 +199,7 @@ func (c *csvPoints) readQuoted(line []byte) (parseErr, ioErr error) {
 	}
 }
 
-func (c *csvPoints) next(p *batchPoint) (bool, error) {
+func (c *csvPoints) Next(p *Point) (bool, error) {
 	if !c.started {
 		if err := c.readHeader(); err != nil {
 			return false, err
@@ -221,20 +213,20 @@ func (c *csvPoints) next(p *batchPoint) (bool, error) {
 	if ioErr != nil {
 		return false, ioErr
 	}
-	*p = batchPoint{}
+	*p = Point{}
 	if parseErr == nil && len(c.rec.ends) != c.fields {
 		parseErr = &csv.ParseError{StartLine: c.recLine, Line: c.recLine, Column: 1, Err: csv.ErrFieldCount}
 	}
 	if parseErr != nil {
-		p.err = geo.FieldError("line", "%v", parseErr)
+		p.Err = geo.FieldError("line", "%v", parseErr)
 		return true, nil
 	}
 	if c.idAt >= 0 {
 		c.idBuf = appendJSONString(c.idBuf[:0], c.rec.field(c.idAt))
-		p.id = c.idBuf
+		p.ID = c.idBuf
 	}
-	if p.lon, p.err = csvDegrees(c.rec.field(c.lonAt), "lon"); p.err == nil {
-		p.lat, p.err = csvDegrees(c.rec.field(c.latAt), "lat")
+	if p.Lon, p.Err = csvDegrees(c.rec.field(c.lonAt), "lon"); p.Err == nil {
+		p.Lat, p.Err = csvDegrees(c.rec.field(c.latAt), "lat")
 	}
 	return true, nil
 }
@@ -242,8 +234,8 @@ func (c *csvPoints) next(p *batchPoint) (bool, error) {
 func (c *csvPoints) readHeader() error {
 	headerErr := fmt.Errorf("a CSV batch starts with a header naming lon and lat")
 	// Spreadsheets start a UTF-8 file with a byte order mark.
-	if bom, _ := c.in.Peek(3); string(bom) == "\ufeff" {
-		c.in.Discard(3)
+	if bom, _ := c.lines.in.Peek(3); string(bom) == "\ufeff" {
+		c.lines.in.Discard(3)
 	}
 	parseErr, ioErr := c.readRecord()
 	if parseErr != nil || ioErr == io.EOF {
@@ -300,3 +292,5 @@ func csvDegrees(f []byte, name string) (float64, error) {
 func asciiSpace(c byte) bool {
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f'
 }
+
+func (c *csvPoints) Buffered() bool { return c.lines.buffered() }
