@@ -1,6 +1,7 @@
 package postgis_test
 
 import (
+	"context"
 	"fmt"
 	"math/rand"
 	"os"
@@ -9,15 +10,27 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gridmap/gridmap/postgis"
 	"github.com/gridmap/gridmap/postgis/pgtest"
 )
 
-// TestImportLarge times imports of the size of 水城区 (30 towns, 180 villages, 2,340 grids
-// with 100-vertex boundaries, 16,000 ten-household units, 181,300 households). It runs only
-// with GRIDMAP_IMPORT_LARGE=1, being slow for the everyday test run.
+// importSize is the shape of a generated county: towns in a grid of columns × rows, six
+// villages per town, thirteen grids per village, and ten-household units and households
+// spread over the grids.
+type importSize struct {
+	townCols, townRows int
+	tenhh, households  int
+}
+
+// TestImportLarge imports a generated county, then imports its units and households again
+// and expects every row unchanged and nothing stored. By default the county is a few towns
+// (a few seconds); with GRIDMAP_IMPORT_LARGE=1 it is the size of 水城区 (30 towns, 180
+// villages, 2,340 grids with 100-vertex boundaries, 16,000 ten-household units, 181,300
+// households; over a minute), to time imports.
 func TestImportLarge(t *testing.T) {
-	if os.Getenv("GRIDMAP_IMPORT_LARGE") == "" {
-		t.Skip("set GRIDMAP_IMPORT_LARGE=1 to time imports of a county-sized data set")
+	size := importSize{townCols: 2, townRows: 2, tenhh: 1600, households: 12000}
+	if os.Getenv("GRIDMAP_IMPORT_LARGE") != "" {
+		size = importSize{townCols: 6, townRows: 5, tenhh: 16000, households: 181300}
 	}
 	db := pgtest.DB(t)
 	const county = "990120"
@@ -25,10 +38,10 @@ func TestImportLarge(t *testing.T) {
 	var feats []map[string]any
 	var grids []string
 	gridBox := map[string][4]float64{}
-	feats = append(feats, unitFeature(county, "大县", "county", "", densified(x0, y0, x0+1.2, y0+1.0, 100)))
-	for tx := 0; tx < 6; tx++ {
-		for ty := 0; ty < 5; ty++ {
-			town := fmt.Sprintf("%s%03d", county, 100+tx*5+ty)
+	feats = append(feats, unitFeature(county, "大县", "county", "", densified(x0, y0, x0+0.2*float64(size.townCols), y0+0.2*float64(size.townRows), 100)))
+	for tx := 0; tx < size.townCols; tx++ {
+		for ty := 0; ty < size.townRows; ty++ {
+			town := fmt.Sprintf("%s%03d", county, 100+tx*size.townRows+ty)
 			tX, tY := x0+float64(tx)*0.2, y0+float64(ty)*0.2
 			feats = append(feats, unitFeature(town, "镇", "town", county, densified(tX, tY, tX+0.2, tY+0.2, 100)))
 			for v := 0; v < 6; v++ { // villages in 3 columns, 2 rows
@@ -52,15 +65,15 @@ func TestImportLarge(t *testing.T) {
 	tenhh.WriteString("code,grid_code,name\n")
 	households.WriteString("id,unit_code,address,members,lon,lat\n")
 	rng := rand.New(rand.NewSource(1))
-	var units16k []string
-	for i := 0; i < 16000; i++ {
+	var tenhhCodes []string
+	for i := 0; i < size.tenhh; i++ {
 		grid := grids[i%len(grids)]
 		code := fmt.Sprintf("%s%03d", grid, i/len(grids)+1)
 		fmt.Fprintf(&tenhh, "%s,%s,联户%d\n", code, grid, i)
-		units16k = append(units16k, code)
+		tenhhCodes = append(tenhhCodes, code)
 	}
-	for i := 0; i < 181300; i++ {
-		unit := units16k[i%len(units16k)]
+	for i := 0; i < size.households; i++ {
+		unit := tenhhCodes[i%len(tenhhCodes)]
 		b := gridBox[unit[:15]]
 		lon := b[0] + (b[2]-b[0])*(0.05+0.9*rng.Float64())
 		lat := b[1] + (b[3]-b[1])*(0.05+0.9*rng.Float64())
@@ -75,10 +88,21 @@ func TestImportLarge(t *testing.T) {
 			}
 		}
 	}
-	for _, step := range []struct{ kind, content string }{
-		{"units", units}, {"tenhh", tenhh.String()}, {"households", households.String()},
-		{"units", units}, {"households", households.String()}, // again: all unchanged
+	var before map[string]int
+	for i, step := range []struct {
+		kind, content string
+		want          postgis.ImportCounts
+	}{
+		{"units", units, postgis.ImportCounts{Rows: len(feats), Inserted: len(feats)}},
+		{"tenhh", tenhh.String(), postgis.ImportCounts{Rows: size.tenhh, Inserted: size.tenhh}},
+		{"households", households.String(), postgis.ImportCounts{Rows: size.households, Inserted: size.households}},
+		// Again: all unchanged, and nothing stored (no history, no change-log rows).
+		{"units", units, postgis.ImportCounts{Rows: len(feats), Unchanged: len(feats)}},
+		{"households", households.String(), postgis.ImportCounts{Rows: size.households, Unchanged: size.households}},
 	} {
+		if i == 3 {
+			before = tableCounts(t, db)
+		}
 		start := time.Now()
 		c, err := importWith(db, step.kind, step.content, func(stage string, done, total int) {
 			t.Logf("  %s %s %d/%d at %s", step.kind, stage, done, total, time.Since(start).Round(time.Millisecond))
@@ -87,6 +111,29 @@ func TestImportLarge(t *testing.T) {
 			t.Fatalf("%s: %.2000s", step.kind, err)
 		}
 		t.Logf("%s (%d bytes): %+v in %s", step.kind, len(step.content), c, time.Since(start).Round(time.Millisecond))
+		if c != step.want {
+			t.Errorf("import %d of %s: %+v, want %+v", i+1, step.kind, c, step.want)
+		}
+	}
+	sameCounts(t, before, tableCounts(t, db))
+
+	// What is stored is what was imported.
+	for _, tc := range []struct {
+		query string
+		want  int
+	}{
+		{`SELECT count(*) FROM units WHERE code LIKE '990120%'`, len(feats)},
+		{`SELECT count(*) FROM units WHERE code LIKE '990120%' AND level = 'grid' AND ST_NPoints(geom) = 101`, len(grids)},
+		{`SELECT count(*) FROM tenhh_units WHERE grid_code LIKE '990120%'`, size.tenhh},
+		{`SELECT count(*) FROM households WHERE unit_code LIKE '990120%'`, size.households},
+	} {
+		var n int
+		if err := db.Pool.QueryRow(context.Background(), tc.query).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		if n != tc.want {
+			t.Errorf("%s: %d, want %d", tc.query, n, tc.want)
+		}
 	}
 }
 

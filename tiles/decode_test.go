@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/paulmach/orb/encoding/mvt"
+	"github.com/paulmach/orb/geojson"
 	"github.com/paulmach/orb/maptile"
 )
 
@@ -32,4 +33,15 @@ func layerOf(ls mvt.Layers, name string) *mvt.Layer {
 		}
 	}
 	return nil
+}
+
+// firstFeature returns the first feature of the named layer, and fails the test (rather than
+// panic and hide the package's other results) when the tile has no such layer or it is empty.
+func firstFeature(t testing.TB, ls mvt.Layers, name string) *geojson.Feature {
+	t.Helper()
+	l := layerOf(ls, name)
+	if l == nil || len(l.Features) == 0 {
+		t.Fatalf("no %s feature in the tile (layers %v)", name, names(ls))
+	}
+	return l.Features[0]
 }

@@ -82,7 +82,7 @@ func TestTooLargeTilesLoseDetail(t *testing.T) {
 				if err != nil || diff != 0 {
 					t.Errorf("tile %v: %d unit edges differ (%v): gaps after coarsening", tile, diff, err)
 				}
-				_, named := layerOf(ls, LayerGrid).Features[0].Properties["name"]
+				_, named := firstFeature(t, ls, LayerGrid).Properties["name"]
 				t.Logf("%d bytes, %d squares, names kept: %v", len(data), counts[LayerGrid], named)
 				if named != tc.named[z] {
 					t.Errorf("names kept = %v, want %v", named, tc.named[z])
@@ -101,7 +101,10 @@ func TestTooLargeNeighbourTilesValid(t *testing.T) {
 	for dx := -1; dx <= 1; dx++ {
 		for dy := -1; dy <= 1; dy++ {
 			tile := maptile.New(uint32(int(c.X)+dx), uint32(int(c.Y)+dy), 12)
-			data, _ := s.Render(12, tile.X, tile.Y)
+			data, err := s.Render(12, tile.X, tile.Y)
+			if err != nil {
+				t.Fatalf("tile %v: %v", tile, err)
+			}
 			if len(data) > MaxTileBytes {
 				t.Errorf("tile %v: %d bytes", tile, len(data))
 			}

@@ -148,6 +148,9 @@ func TestChainCheckCanFail(t *testing.T) {
 	tile := sampleTiles(c, geo.Grid, 14, 1, 3)[0]
 	ls := decode(t, s, tile)
 	g := layerOf(ls, LayerGrid)
+	if g == nil || len(g.Features) == 0 {
+		t.Fatalf("no grid in tile %v", tile)
+	}
 	poly := firstPolygon(g.Features[len(g.Features)/2].Geometry)
 	r := poly[0]
 	// Shift a vertex strictly inside the tile one unit sideways: its two edges move, and a

@@ -24,7 +24,7 @@ func TestPropertyTypes(t *testing.T) {
 		t.Fatal(err)
 	}
 	ls := decode(t, s, tileAt(orb.Point{104.85, 26.55}, 10))
-	got := layerOf(ls, "a").Features[0].Properties
+	got := firstFeature(t, ls, "a").Properties
 	// orb's decoder gives every number as float64.
 	want := map[string]any{"s": "网格", "i": 42.0, "neg": -7.0, "i64": math.Exp2(40), "u8": 3.0, "f": 2.5, "f32": 0.5, "t": true, "no": false}
 	for k, v := range want {
@@ -97,7 +97,7 @@ func TestLines(t *testing.T) {
 	if problems, _ := checkTile(data); len(problems) > 0 {
 		t.Fatalf("invalid: %v", problems)
 	}
-	g := layerOf(decode(t, s, tl), "road").Features[0].Geometry
+	g := firstFeature(t, decode(t, s, tl), "road").Geometry
 	mls, ok := g.(orb.MultiLineString)
 	if !ok || len(mls) != 2 {
 		t.Fatalf("road drawn as %T %v, want two pieces", g, g)

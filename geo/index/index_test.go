@@ -409,6 +409,8 @@ func TestSampleChain(t *testing.T) {
 	t.Logf("chain of %s: %d links, %d with people", g.Code, len(ch.Links), withPeople)
 }
 
+// TestStatsAndMemory builds the sample's index and checks what Stats reports against the
+// units themselves, and the heap the index holds against a budget.
 func TestStatsAndMemory(t *testing.T) {
 	c, _ := loadSample(t)
 	runtime.GC()
@@ -422,10 +424,59 @@ func TestStatsAndMemory(t *testing.T) {
 	}
 	runtime.GC()
 	runtime.ReadMemStats(&after)
-	t.Logf("Build: %v, index holds %.1f MiB (HeapAlloc %d -> %d)", elapsed,
-		float64(after.HeapAlloc-before.HeapAlloc)/(1<<20), before.HeapAlloc, after.HeapAlloc)
-	for _, s := range ix.Stats() {
-		t.Logf("%+v", s)
+	held := int64(after.HeapAlloc) - int64(before.HeapAlloc)
+	t.Logf("Build: %v, index holds %.1f MiB (HeapAlloc %d -> %d)", elapsed, float64(held)/(1<<20), before.HeapAlloc, after.HeapAlloc)
+
+	// What each level should report, counted from the units.
+	units, points := map[geo.Level]int{}, map[geo.Level]int{}
+	for _, u := range c.Units {
+		if len(u.Geom) == 0 {
+			continue
+		}
+		units[u.Level]++
+		for _, poly := range u.Geom {
+			for _, r := range poly {
+				points[u.Level] += len(r)
+			}
+		}
+	}
+	var want []geo.Level // deepest first
+	for r := len(geo.Levels) - 1; r >= 0; r-- {
+		if units[geo.Levels[r]] > 0 {
+			want = append(want, geo.Levels[r])
+		}
+	}
+	stats := ix.Stats()
+	if len(stats) != len(want) {
+		t.Fatalf("%d levels in Stats, want %d (%v)", len(stats), len(want), want)
+	}
+	vertices := 0
+	for i, s := range stats {
+		t.Logf("%+v (data points %d)", s, points[s.Level])
+		n := units[s.Level]
+		shards := max(1, n/unitsPerShard)
+		switch {
+		case s.Level != want[i]:
+			t.Errorf("entry %d is level %s, want %s (deepest first)", i, s.Level, want[i])
+		case s.Units != n:
+			t.Errorf("%s: %d units indexed, the data has %d with geometry", s.Level, s.Units, n)
+		case s.Shards < 1 || s.Shards > 2*shards:
+			t.Errorf("%s: %d shards for %d units (about %d per shard)", s.Level, s.Shards, n, unitsPerShard)
+		case s.Indexed < s.Units || s.Indexed > s.Units+s.Units/4:
+			t.Errorf("%s: %d units over all shards for %d units: too many straddle", s.Level, s.Indexed, s.Units)
+		case s.Cells == 0 || s.WholeCells > s.Cells || s.CellEntries == 0 || !(s.CellW > 0 && s.CellH > 0):
+			t.Errorf("%s: inconsistent cells %+v", s.Level, s)
+		// Each unit's rings are kept whole; clipping a straddling unit to its shards adds a
+		// few points where the rings cross shard edges.
+		case s.Vertices < points[s.Level] || s.Vertices > points[s.Level]+points[s.Level]/4:
+			t.Errorf("%s: %d vertices indexed, the data has %d points", s.Level, s.Vertices, points[s.Level])
+		}
+		vertices += s.Vertices
+	}
+	// The index is held in memory for the life of the server: a budget of ten times what the
+	// sample needs today (about 10 MiB), and at least the coordinates themselves.
+	if held < int64(vertices)*8 || held > 100<<20 {
+		t.Errorf("the index holds %d bytes for %d vertices", held, vertices)
 	}
 	runtime.KeepAlive(ix)
 }
