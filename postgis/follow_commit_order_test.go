@@ -40,11 +40,11 @@ func TestFollowDoesNotWaitForOtherTransactions(t *testing.T) {
 	here := connect("")
 	if _, err := here.Exec(ctx, `
 		INSERT INTO units (code, level, name, parent_code, parent_level, geom) VALUES
-		('990803', 'county', '次序县', NULL, NULL, ST_Multi('SRID=4326;POLYGON((123 31, 123.2 31, 123.2 31.1, 123 31.1, 123 31))'::geometry)),
-		('990803001', 'town', '次序镇', '990803', 'county', ST_Multi('SRID=4326;POLYGON((123 31, 123.2 31, 123.2 31.1, 123 31.1, 123 31))'::geometry)),
-		('990803001001', 'village', '次序村', '990803001', 'town', ST_Multi('SRID=4326;POLYGON((123 31, 123.2 31, 123.2 31.1, 123 31.1, 123 31))'::geometry)),
-		('990803001001001', 'grid', '一网格', '990803001001', 'village', ST_Multi('SRID=4326;POLYGON((123 31, 123.1 31, 123.1 31.1, 123 31.1, 123 31))'::geometry)),
-		('990803001001002', 'grid', '二网格', '990803001001', 'village', ST_Multi('SRID=4326;POLYGON((123.1 31, 123.2 31, 123.2 31.1, 123.1 31.1, 123.1 31))'::geometry))`); err != nil {
+		('990804', 'county', '次第县', NULL, NULL, ST_Multi('SRID=4326;POLYGON((123 31, 123.2 31, 123.2 31.1, 123 31.1, 123 31))'::geometry)),
+		('990804001', 'town', '次第镇', '990804', 'county', ST_Multi('SRID=4326;POLYGON((123 31, 123.2 31, 123.2 31.1, 123 31.1, 123 31))'::geometry)),
+		('990804001001', 'village', '次第村', '990804001', 'town', ST_Multi('SRID=4326;POLYGON((123 31, 123.2 31, 123.2 31.1, 123 31.1, 123 31))'::geometry)),
+		('990804001001001', 'grid', '一网格', '990804001001', 'village', ST_Multi('SRID=4326;POLYGON((123 31, 123.1 31, 123.1 31.1, 123 31.1, 123 31))'::geometry)),
+		('990804001001002', 'grid', '二网格', '990804001001', 'village', ST_Multi('SRID=4326;POLYGON((123.1 31, 123.2 31, 123.2 31.1, 123.1 31.1, 123.1 31))'::geometry))`); err != nil {
 		t.Fatal(err)
 	}
 	units, people, seq, err := db.SnapshotAt(ctx)
@@ -92,11 +92,11 @@ func TestFollowDoesNotWaitForOtherTransactions(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer earlyTx.Rollback(context.Background())
-	if _, err := earlyTx.Exec(ctx, `UPDATE units SET name = '一网格（早）' WHERE code = '990803001001001'`); err != nil {
+	if _, err := earlyTx.Exec(ctx, `UPDATE units SET name = '一网格（早）' WHERE code = '990804001001001'`); err != nil {
 		t.Fatal(err)
 	}
 
-	if _, err := here.Exec(ctx, `UPDATE units SET name = '二网格（后）' WHERE code = '990803001001002'`); err != nil {
+	if _, err := here.Exec(ctx, `UPDATE units SET name = '二网格（后）' WHERE code = '990804001001002'`); err != nil {
 		t.Fatal(err)
 	}
 	waitFor("an edit committed while other transactions are open", 123.15, "二网格（后）")

@@ -33,7 +33,7 @@ func TestFollowDoesNotSkipAnEditCommittedLate(t *testing.T) {
 	db := pgtest.DB(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	_, err := db.Pool.Exec(ctx, `
+	_, err := pgtest.Pool(t).Exec(ctx, `
 		INSERT INTO units (code, level, name, parent_code, parent_level, geom) VALUES
 		('990803', 'county', '间隙县', NULL, NULL, ST_Multi('SRID=4326;POLYGON((123 31, 123.2 31, 123.2 31.1, 123 31.1, 123 31))'::geometry)),
 		('990803001', 'town', '间隙镇', '990803', 'county', ST_Multi('SRID=4326;POLYGON((123 31, 123.2 31, 123.2 31.1, 123 31.1, 123 31))'::geometry)),
@@ -55,7 +55,7 @@ func TestFollowDoesNotSkipAnEditCommittedLate(t *testing.T) {
 	go db.Follow(ctx, sink, 20*time.Millisecond, slog.New(slog.NewTextHandler(io.Discard, nil)))
 
 	// The first edit: written, logged, not committed.
-	slow, err := db.Pool.Begin(ctx)
+	slow, err := pgtest.Pool(t).Begin(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -68,11 +68,11 @@ func TestFollowDoesNotSkipAnEditCommittedLate(t *testing.T) {
 		t.Fatal(err)
 	}
 	// The second edit, committed at once, with a later sequence number.
-	if _, err := db.Pool.Exec(ctx, `UPDATE units SET name = '乙网格新' WHERE code = '990803001001002'`); err != nil {
+	if _, err := pgtest.Pool(t).Exec(ctx, `UPDATE units SET name = '乙网格新' WHERE code = '990803001001002'`); err != nil {
 		t.Fatal(err)
 	}
 	var fastSeq int64
-	if err := db.Pool.QueryRow(ctx, `SELECT max(seq) FROM changes WHERE key = '990803001001002'`).Scan(&fastSeq); err != nil {
+	if err := pgtest.Pool(t).QueryRow(ctx, `SELECT max(seq) FROM changes WHERE key = '990803001001002'`).Scan(&fastSeq); err != nil {
 		t.Fatal(err)
 	}
 	if fastSeq <= slowSeq {

@@ -128,7 +128,7 @@ func TestImportLarge(t *testing.T) {
 		{`SELECT count(*) FROM households WHERE unit_code LIKE '990120%'`, size.households},
 	} {
 		var n int
-		if err := db.Pool.QueryRow(context.Background(), tc.query).Scan(&n); err != nil {
+		if err := pgtest.Pool(t).QueryRow(context.Background(), tc.query).Scan(&n); err != nil {
 			t.Fatal(err)
 		}
 		if n != tc.want {
