@@ -105,9 +105,9 @@ func TestNeighboursShareEdges(t *testing.T) {
 		level         geo.Level // where to sample tiles
 		zooms         []uint32
 	}{
-		{LayerGrid, LayerVillage, geo.Grid, []uint32{12, 13, 14, 15, 16}},
-		{LayerVillage, LayerTown, geo.Village, []uint32{9, 10, 11, 12}},
-		{LayerTown, LayerCounty, geo.Town, []uint32{6, 7, 8, 9}},
+		{string(geo.Grid), string(geo.Village), geo.Grid, []uint32{12, 13, 14, 15, 16}},
+		{string(geo.Village), string(geo.Town), geo.Village, []uint32{9, 10, 11, 12}},
+		{string(geo.Town), string(geo.County), geo.Town, []uint32{6, 7, 8, 9}},
 	} {
 		for _, z := range tc.zooms {
 			t.Run(fmt.Sprintf("%s-in-%s/z%d", tc.child, tc.parent, z), func(t *testing.T) {
@@ -135,7 +135,7 @@ func TestChainCheckCanFail(t *testing.T) {
 	c, s := loadSample(t)
 	tile := sampleTiles(c, geo.Grid, 14, 1, 3)[0]
 	ls := decode(t, s, tile)
-	g := layerOf(ls, LayerGrid)
+	g := layerOf(ls, string(geo.Grid))
 	poly := firstPolygon(g.Features[len(g.Features)/2].Geometry)
 	r := poly[0]
 	// Shift a vertical edge strictly inside the tile one unit sideways: the horizontal
@@ -157,7 +157,7 @@ func TestChainCheckCanFail(t *testing.T) {
 	if !moved {
 		t.Fatalf("no vertical edge to move in %v", r)
 	}
-	diff, err := compareChains(ls, LayerGrid, LayerVillage)
+	diff, err := compareChains(ls, string(geo.Grid), string(geo.Village))
 	if err != nil {
 		t.Fatal(err)
 	}

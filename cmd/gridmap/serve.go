@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/subtle"
 	"errors"
-	"github.com/gridmap/gridmap/tiles"
 	"log/slog"
 	"net/http"
 	"os"
@@ -18,6 +17,7 @@ import (
 	"github.com/gridmap/gridmap/geo"
 	"github.com/gridmap/gridmap/geo/index"
 	"github.com/gridmap/gridmap/postgis"
+	"github.com/gridmap/gridmap/tiles"
 )
 
 func init() {
@@ -49,7 +49,7 @@ func runServe(ctx context.Context, args []string) error {
 
 	// One read of the data at one change-log position feeds both the index and the tiles;
 	// each then follows the log on its own.
-	var st postgis.State
+	var st geo.State
 	if *resolverKind == "memory" || *serveTiles {
 		start := time.Now()
 		if st, err = db.StateAt(ctx, *serveTiles, *serveTiles); err != nil {
@@ -60,7 +60,7 @@ func runServe(ctx context.Context, args []string) error {
 	}
 	if *resolverKind == "memory" {
 		start := time.Now()
-		ix, err := index.NewLive(st.Units, st.People, st.Seq)
+		ix, err := index.NewLive(st.Units, st.People, st.Seq) // shares st's units and their geometry
 		if err != nil {
 			return err
 		}
@@ -78,8 +78,7 @@ func runServe(ctx context.Context, args []string) error {
 	}
 	if *serveTiles {
 		start := time.Now()
-		svc, err := tiles.NewService(tiles.State{Seq: st.Seq, Units: st.Units, People: st.People,
-			Features: st.Features, Households: st.Households}, int64(*cacheMB)<<20)
+		svc, err := tiles.NewService(st, int64(*cacheMB)<<20) // shares st's units and their geometry
 		if err != nil {
 			return err
 		}
@@ -90,7 +89,7 @@ func runServe(ctx context.Context, args []string) error {
 			deps.AuthorizePrivate = bearer(*privateToken)
 		}
 	}
-	st = postgis.State{} // the index and the tile sets keep what they need
+	st = geo.State{} // the index and the tile sets keep what they need of it
 	tuneGC(log)
 	if *webDir != "" {
 		deps.WebDir = *webDir
