@@ -29,10 +29,11 @@ type liveState struct {
 }
 
 // NewLive builds the first index from a snapshot taken at change-log position seq (the
-// units and people of a geo.State). It shares the units and their geometry with the caller
-// and never modifies them: callers must not either (the tile sets share them too).
+// units and people of a geo.State). It keeps its own list of the units, but shares their
+// geometry, which it reads in place and never modifies: callers must not modify it either
+// (the tile sets share it too).
 func NewLive(units []geo.Unit, people []geo.Responsibility, seq int64) (*Live, error) {
-	byCode, err := unitMap(units)
+	byCode, err := unitMap(slices.Clone(units))
 	if err != nil {
 		return nil, err
 	}
