@@ -32,7 +32,7 @@ func tileServer(t *testing.T) (*postgis.DB, *tiles.Service, *httptest.Server) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	svc, err := tiles.NewService(tiles.State{Seq: st.Seq, Units: st.Units, People: st.People,
+	svc, err := tiles.NewService(geo.State{Seq: st.Seq, Units: st.Units, People: st.People,
 		Features: st.Features, Households: st.Households}, 64<<20)
 	if err != nil {
 		t.Fatal(err)

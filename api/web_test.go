@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/gridmap/gridmap/api"
+	"github.com/gridmap/gridmap/geo"
 	"github.com/gridmap/gridmap/tiles"
 )
 
@@ -28,7 +29,7 @@ func TestMapPageDrawsTilesInABrowser(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	svc, err := tiles.NewService(tiles.State{Seq: st.Seq, Units: st.Units, People: st.People, Features: st.Features}, 64<<20)
+	svc, err := tiles.NewService(geo.State{Seq: st.Seq, Units: st.Units, People: st.People, Features: st.Features}, 64<<20)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/gridmap/gridmap/geo"
-	"github.com/gridmap/gridmap/postgis"
 	"github.com/gridmap/gridmap/tiles"
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/maptile"
@@ -88,13 +87,13 @@ func benchTiles(ctx context.Context, b *benchRun) ([]benchRow, error) {
 	}
 	anchors := gridAnchors(st.Units, *benchTileCount, b.Seed+4)
 	start = time.Now()
-	svc, err := tiles.NewService(tiles.State{Seq: st.Seq, Units: st.Units, People: st.People,
+	svc, err := tiles.NewService(geo.State{Seq: st.Seq, Units: st.Units, People: st.People,
 		Features: st.Features, Households: st.Households}, int64(*benchTileCacheMB)<<20)
 	if err != nil {
 		return nil, err
 	}
 	build := time.Since(start)
-	st = postgis.State{}
+	st = geo.State{}
 	runtime.GC()
 	runtime.ReadMemStats(&after)
 	heap := mib(after.HeapAlloc - min(before.HeapAlloc, after.HeapAlloc))

@@ -3,7 +3,11 @@
 // service maps to its own protocols. It does no I/O: no database, no HTTP.
 package geo
 
-import "fmt"
+import (
+	"fmt"
+	"slices"
+	"strings"
+)
 
 // Level is the level of an administrative unit in the five-level chain.
 type Level string
@@ -17,8 +21,42 @@ const (
 	Grid    Level = "grid"    // 片区 / 网格
 )
 
-// Levels lists the levels from county down to grid.
-var Levels = []Level{County, Town, Village, Group, Grid}
+// levelTable is the one list of the levels, from the largest to the smallest, with the
+// lengths their codes may have: everything else (Levels, ranks, code checks, parents, the
+// index's levels, the tile layers, the SQL that ranks levels) is derived from it, so adding
+// a level is adding a row.
+var levelTable = []struct {
+	level  Level
+	digits []int // a code extends its parent's by three digits
+}{
+	{County, []int{6}},
+	{Town, []int{9}},
+	{Village, []int{12}},
+	{Group, []int{15}},
+	{Grid, []int{15, 18}}, // under a village, or under a group
+}
+
+// Levels lists the levels from county down to grid. Callers must not modify it.
+var Levels = func() []Level {
+	ls := make([]Level, len(levelTable))
+	for i, r := range levelTable {
+		ls[i] = r.level
+	}
+	return ls
+}()
+
+// Deepest is the smallest level, the one that covers the map without gaps (the grid).
+var Deepest = Levels[len(Levels)-1]
+
+// LevelNames returns the names of the levels from the largest to the smallest, for SQL
+// parameters and listings.
+func LevelNames() []string {
+	names := make([]string, len(Levels))
+	for i, l := range Levels {
+		names[i] = string(l)
+	}
+	return names
+}
 
 // ParseLevel returns the level named s, or an Invalid error naming the known levels.
 func ParseLevel(s string) (Level, error) {
@@ -27,7 +65,7 @@ func ParseLevel(s string) (Level, error) {
 			return l, nil
 		}
 	}
-	return "", Errorf(Invalid, "unknown level %q: expected one of county, town, village, group, grid", s)
+	return "", Errorf(Invalid, "unknown level %q: expected one of %s", s, strings.Join(LevelNames(), ", "))
 }
 
 // Rank is 0 for county up to 4 for grid.
@@ -48,7 +86,7 @@ func CheckCode(l Level, code, parentCode string) error {
 			return Errorf(Invalid, "code %q: only digits are allowed", code)
 		}
 	}
-	want := map[Level][]int{County: {6}, Town: {9}, Village: {12}, Group: {15}, Grid: {15, 18}}[l]
+	want := l.digits()
 	if want == nil {
 		return Errorf(Invalid, "unknown level %q", l)
 	}
@@ -59,7 +97,7 @@ func CheckCode(l Level, code, parentCode string) error {
 	if !ok {
 		return Errorf(Invalid, "code %q has %d digits, but a %s code has %s", code, len(code), l, digitsText(want))
 	}
-	if l == County {
+	if l.Rank() == 0 {
 		if parentCode != "" {
 			return Errorf(Invalid, "code %q: a county has no parent, got parent_code %q", code, parentCode)
 		}
@@ -74,23 +112,29 @@ func CheckCode(l Level, code, parentCode string) error {
 	return nil
 }
 
-// ParentLevel returns the level a unit of level l with a code of codeLen digits sits under:
-// a 15-digit grid sits directly under a village, an 18-digit grid under a group.
-func ParentLevel(l Level, codeLen int) Level {
-	switch l {
-	case Town:
-		return County
-	case Village:
-		return Town
-	case Group:
-		return Village
-	case Grid:
-		if codeLen == 15 {
-			return Village
-		}
-		return Group
+// digits returns the lengths a code of level l may have; nil for an unknown level.
+func (l Level) digits() []int {
+	if r := l.Rank(); r >= 0 {
+		return levelTable[r].digits
 	}
-	return ""
+	return nil
+}
+
+// ParentLevel returns the level a unit of level l with a code of codeLen digits sits under:
+// the nearest level above l whose codes have codeLen-3 digits (a 15-digit grid sits directly
+// under a village, an 18-digit grid under a group), or the level just above l when none has
+// (a code CheckCode refuses). It returns "" for the top level and unknown levels.
+func ParentLevel(l Level, codeLen int) Level {
+	r := l.Rank()
+	if r <= 0 {
+		return ""
+	}
+	for p := r - 1; p >= 0; p-- {
+		if slices.Contains(levelTable[p].digits, codeLen-3) {
+			return levelTable[p].level
+		}
+	}
+	return levelTable[r-1].level
 }
 
 func digitsText(ns []int) string {

@@ -27,8 +27,50 @@ const (
 	Enterprise     Layer = "enterprise"      // 企事业单位: urban, wholly inside one grid
 )
 
-// Layers lists the reference layers.
-var Layers = []Layer{Courtyard, RelocationSite, Valley, Road, Compound, Enterprise}
+// layerTable is the one list of the reference layers and the kind of geometry each holds:
+// Layers, feature validation, the tile layers and their attributes are derived from it, so
+// adding a layer is adding a row.
+var layerTable = []struct {
+	layer Layer
+	line  bool // LineString or MultiLineString; otherwise Polygon or MultiPolygon
+}{
+	{Courtyard, false},
+	{RelocationSite, false},
+	{Valley, false},
+	{Road, true},
+	{Compound, false},
+	{Enterprise, false},
+}
+
+// Layers lists the reference layers. Callers must not modify it.
+var Layers = func() []Layer {
+	ls := make([]Layer, len(layerTable))
+	for i, r := range layerTable {
+		ls[i] = r.layer
+	}
+	return ls
+}()
+
+// Known reports whether l is one of Layers.
+func (l Layer) Known() bool {
+	for _, r := range layerTable {
+		if r.layer == l {
+			return true
+		}
+	}
+	return false
+}
+
+// Lines reports whether the features of layer l are lines (roads) rather than areas; false
+// for an unknown layer.
+func (l Layer) Lines() bool {
+	for _, r := range layerTable {
+		if r.layer == l {
+			return r.line
+		}
+	}
+	return false
+}
 
 // Feature is a reference feature. Geom is a Polygon or MultiPolygon, or a LineString or
 // MultiLineString for roads.

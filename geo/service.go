@@ -1,6 +1,9 @@
 package geo
 
-import "context"
+import (
+	"context"
+	"strings"
+)
 
 // Resolver answers which units cover a point. postgis.DB implements it with one query per
 // call; the in-memory index implements it at memory speed.
@@ -44,5 +47,12 @@ type HouseholdChain struct {
 // EdgeRule documents how a point on an edge shared by several units is resolved: it belongs
 // to the unit with the smallest code among those that cover it (codes compare as strings).
 // Because a child's code extends its parent's, the smallest grid code lies under the
-// smallest village code, so the rule gives the same answer at every level.
+// smallest village code, so the rule gives the same answer at every level. EdgeOrder is the
+// rule as code.
 const EdgeRule = "a point covered by several units of the deepest level (a shared edge or vertex) belongs to the one with the smallest code"
+
+// EdgeOrder is the order of EdgeRule: of the units of one level that cover a point, the one
+// whose code comes first owns it. It returns a negative number when code a comes before b,
+// zero when they are equal and a positive one otherwise. Codes are digits, so SQL's
+// ORDER BY code gives the same order under any collation.
+func EdgeOrder(a, b string) int { return strings.Compare(a, b) }

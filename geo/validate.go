@@ -59,10 +59,7 @@ func CheckFeature(f Feature) []Problem {
 	if strings.TrimSpace(f.ID) == "" {
 		add("id", "is empty")
 	}
-	known := false
-	for _, l := range Layers {
-		known = known || l == f.Layer
-	}
+	known := f.Layer.Known()
 	if !known {
 		add("layer", "unknown layer %q: expected one of %s", f.Layer, joinLayers())
 	}
@@ -73,7 +70,7 @@ func CheckFeature(f Feature) []Problem {
 		add("geometry", "is missing")
 		return ps
 	}
-	wantLine := f.Layer == Road
+	wantLine := f.Layer.Lines()
 	switch f.Geom.GeoJSONType() {
 	case "LineString", "MultiLineString":
 		if known && !wantLine {
@@ -82,7 +79,7 @@ func CheckFeature(f Feature) []Problem {
 		}
 	case "Polygon", "MultiPolygon":
 		if known && wantLine {
-			add("geometry", "a road is a LineString or MultiLineString, got a %s", f.Geom.GeoJSONType())
+			add("geometry", "a %s is a LineString or MultiLineString, got a %s", f.Layer, f.Geom.GeoJSONType())
 			return ps
 		}
 	default:

@@ -60,20 +60,11 @@ func readHouseholds(ctx context.Context, q querier, ids []string) ([]geo.Househo
 	})
 }
 
-// State is everything a follower holds in memory, read at one change-log position.
-type State struct {
-	Seq        int64
-	Units      []geo.Unit
-	People     []geo.Responsibility
-	Features   []geo.Feature
-	Households []geo.Household
-}
-
 // StateAt reads units and people, and optionally features and households, with the
 // change-log position the read reflects, in one repeatable-read transaction: following the
 // log from that position misses nothing.
-func (db *DB) StateAt(ctx context.Context, features, households bool) (State, error) {
-	var st State
+func (db *DB) StateAt(ctx context.Context, features, households bool) (geo.State, error) {
+	var st geo.State
 	err := pgx.BeginTxFunc(ctx, db.pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
 		if err := tx.QueryRow(ctx, settledSeq).Scan(&st.Seq); err != nil {
 			return err

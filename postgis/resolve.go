@@ -10,8 +10,14 @@ import (
 	"github.com/jackc/pgx/v5"
 )
 
+// Two words of the domain appear in the lookups below as SQL. ORDER BY code is geo.EdgeOrder
+// (codes are digits, so every collation orders them as Go compares strings): of the units
+// of one level that cover a point, the first owns it. 'grid' is geo.Deepest, written as a
+// literal so that the planner uses the statistics of that level. The ranking of the levels
+// is passed as a parameter, geo.LevelNames().
+
 // deepestCoveringGrid finds the grid that owns a point: of the grids whose boundary covers
-// it (more than one only on a shared edge or vertex), the one with the smallest code.
+// it (more than one only on a shared edge or vertex), the first in geo.EdgeOrder.
 const deepestCoveringGrid = `
 SELECT code FROM units
 WHERE level = 'grid' AND ST_Covers(geom, ST_SetSRID(ST_MakePoint($1, $2), 4326))
@@ -19,11 +25,11 @@ ORDER BY code
 LIMIT 1`
 
 // deepestCoveringUnit is the fallback when no grid covers the point: the deepest unit of any
-// level that does, smallest code first among equals.
+// level that does ($3 lists the levels, largest first), first in geo.EdgeOrder among equals.
 const deepestCoveringUnit = `
 SELECT code FROM units
 WHERE geom IS NOT NULL AND ST_Covers(geom, ST_SetSRID(ST_MakePoint($1, $2), 4326))
-ORDER BY array_position(ARRAY['county', 'town', 'village', 'group', 'grid'], level) DESC, code
+ORDER BY array_position($3::text[], level) DESC, code
 LIMIT 1`
 
 // chainOf lists a unit and its ancestors from the county down, each with the people
@@ -50,7 +56,7 @@ func (db *DB) Resolve(ctx context.Context, lon, lat float64) (geo.Chain, error) 
 	var code string
 	err := db.pool.QueryRow(ctx, deepestCoveringGrid, lon, lat).Scan(&code)
 	if errors.Is(err, pgx.ErrNoRows) {
-		err = db.pool.QueryRow(ctx, deepestCoveringUnit, lon, lat).Scan(&code)
+		err = db.pool.QueryRow(ctx, deepestCoveringUnit, lon, lat, levelNames).Scan(&code)
 	}
 	if errors.Is(err, pgx.ErrNoRows) {
 		return geo.Chain{}, geo.Errorf(geo.NotFound, "no unit covers the point lon=%v lat=%v: it lies outside the data", lon, lat)
@@ -85,6 +91,9 @@ func (db *DB) ChainOf(ctx context.Context, code string) (geo.Chain, error) {
 	return completeChain(links), nil
 }
 
+// levelNames ranks the levels in the lookups, largest first.
+var levelNames = geo.LevelNames()
+
 // completeChain marks a chain that does not end in a grid as incomplete.
 func completeChain(links []geo.Link) geo.Chain {
 	c := geo.Chain{Links: links, Complete: links[len(links)-1].Level == geo.Grid}
@@ -111,7 +120,7 @@ SELECT coalesce(
      WHERE level = 'grid' AND ST_Covers(geom, pt) ORDER BY code LIMIT 1),
     (SELECT code FROM units
      WHERE geom IS NOT NULL AND ST_Covers(geom, pt)
-     ORDER BY array_position(ARRAY['county', 'town', 'village', 'group', 'grid'], level) DESC, code
+     ORDER BY array_position($3::text[], level) DESC, code
      LIMIT 1),
     '')
 FROM unnest($1::float8[], $2::float8[]) WITH ORDINALITY AS p(lon, lat, i),
@@ -124,7 +133,7 @@ func (db *DB) CodesAt(ctx context.Context, lon, lat []float64) ([]string, error)
 	if len(lon) != len(lat) {
 		return nil, fmt.Errorf("CodesAt: %d longitudes but %d latitudes", len(lon), len(lat))
 	}
-	rows, err := db.pool.Query(ctx, codesAt, lon, lat)
+	rows, err := db.pool.Query(ctx, codesAt, lon, lat, levelNames)
 	if err != nil {
 		return nil, unavailable(err)
 	}

@@ -159,7 +159,7 @@ func BenchmarkUpdate(b *testing.B) {
 			s := d.set
 			b.ResetTimer()
 			for i := 0; i < b.N; i++ {
-				ns, _, err := s.Update(LayerGrid, versions[i%2:i%2+1], nil)
+				ns, _, err := s.Update(string(geo.Grid), versions[i%2:i%2+1], nil)
 				if err != nil {
 					b.Fatal(err)
 				}

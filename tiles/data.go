@@ -46,7 +46,7 @@ func Units(units []geo.Unit, workers map[string]string) (byLayer map[string][]Fe
 			Key:     u.Code,
 			Geom:    points[i],
 			Props:   map[string]any{"code": u.Code, "name": u.Name, "level": string(u.Level)},
-			MinZoom: LabelZoom(string(u.Level)),
+			MinZoom: LabelZoom(u.Level),
 		})
 	}
 	return byLayer, labels

@@ -2,6 +2,7 @@ package tiles
 
 import (
 	"fmt"
+	"github.com/gridmap/gridmap/geo"
 	"math"
 	"strings"
 	"testing"
@@ -31,9 +32,9 @@ func denseSet(t *testing.T, n int, d float64) (*Set, maptile.Tile) {
 	}
 	x1, y1 := x0+float64(n)*d, y0+float64(n)*d
 	parent := orb.Polygon{{{x0, y0}, {x1, y0}, {x1, y1}, {x0, y1}, {x0, y0}}}
-	s, err := NewSet("dense", []LayerSpec{{LayerGrid, Polygon, 10, 16}, {LayerVillage, Polygon, 0, 16}}, map[string][]Feature{
-		LayerGrid:    kids,
-		LayerVillage: {{Key: "v", Geom: parent, Props: map[string]any{"code": "v"}}},
+	s, err := NewSet("dense", []LayerSpec{{string(geo.Grid), Polygon, 10, 16}, {string(geo.Village), Polygon, 0, 16}}, map[string][]Feature{
+		string(geo.Grid):    kids,
+		string(geo.Village): {{Key: "v", Geom: parent, Props: map[string]any{"code": "v"}}},
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -78,17 +79,17 @@ func TestTooLargeTilesLoseDetail(t *testing.T) {
 					t.Errorf("tile %v: %s", tile, p)
 				}
 				ls := decode(t, s, tile)
-				diff, err := compareChains(ls, LayerGrid, LayerVillage)
+				diff, err := compareChains(ls, string(geo.Grid), string(geo.Village))
 				if err != nil || diff != 0 {
 					t.Errorf("tile %v: %d unit edges differ (%v): gaps after coarsening", tile, diff, err)
 				}
-				_, named := firstFeature(t, ls, LayerGrid).Properties["name"]
-				t.Logf("%d bytes, %d squares, names kept: %v", len(data), counts[LayerGrid], named)
+				_, named := firstFeature(t, ls, string(geo.Grid)).Properties["name"]
+				t.Logf("%d bytes, %d squares, names kept: %v", len(data), counts[string(geo.Grid)], named)
 				if named != tc.named[z] {
 					t.Errorf("names kept = %v, want %v", named, tc.named[z])
 				}
-				if z == 12 && named && counts[LayerGrid] >= 10000 {
-					t.Errorf("all %d squares drawn in %d bytes with their names?", counts[LayerGrid], len(data))
+				if z == 12 && named && counts[string(geo.Grid)] >= 10000 {
+					t.Errorf("all %d squares drawn in %d bytes with their names?", counts[string(geo.Grid)], len(data))
 				}
 			})
 		}

@@ -1,6 +1,11 @@
 package tiles
 
-import "fmt"
+import (
+	"fmt"
+	"slices"
+
+	"github.com/gridmap/gridmap/geo"
+)
 
 // Kind is the kind of geometry a layer holds.
 type Kind int
@@ -33,64 +38,84 @@ type LayerSpec struct {
 	MinZoom, MaxZoom int
 }
 
-// Layer names used by the public and private tilesets.
+// The layers of the tilesets that are not the domain's: the units' outlines are drawn in a
+// layer named after their geo.Level, reference features in one named after their geo.Layer.
 const (
-	LayerCounty         = "county"
-	LayerTown           = "town"
-	LayerVillage        = "village"
-	LayerGroup          = "group"
-	LayerGrid           = "grid"
-	LayerLabel          = "label"
-	LayerCourtyard      = "courtyard"
-	LayerRelocationSite = "relocation_site"
-	LayerValley         = "valley"
-	LayerRoad           = "road"
-	LayerCompound       = "compound"
-	LayerEnterprise     = "enterprise"
-	LayerHousehold      = "household"
+	LayerLabel     = "label"
+	LayerHousehold = "household"
 )
 
-// PublicLayers returns the layers of the public tileset, in drawing order: areas first, then
-// roads, then the boundaries from the smallest unit up, then labels. Each call returns a new
-// slice.
-func PublicLayers() []LayerSpec {
-	return []LayerSpec{
-		{LayerValley, Polygon, 10, 16},
-		{LayerRelocationSite, Polygon, 12, 16},
-		{LayerCourtyard, Polygon, 14, 16},
-		{LayerCompound, Polygon, 14, 16},
-		{LayerEnterprise, Polygon, 14, 16},
-		{LayerRoad, Line, 9, 16},
-		{LayerGrid, Polygon, 12, 16},
-		{LayerGroup, Polygon, 11, 16},
-		{LayerVillage, Polygon, 9, 16},
-		{LayerTown, Polygon, 6, 16},
-		{LayerCounty, Polygon, 0, 16},
-		{LayerLabel, Point, 6, 16},
+// maxLayerZoom is the deepest zoom every layer is drawn at; clients overzoom beyond it.
+const maxLayerZoom = 16
+
+// levelZooms are the zooms from which the outlines and the labels of each level are drawn:
+// each level's names appear once its units are large enough on screen to hold them. A
+// level not listed is drawn at the deepest level's zooms.
+var levelZooms = map[geo.Level]struct{ outline, label int }{
+	geo.County:  {0, 8},
+	geo.Town:    {6, 10},
+	geo.Village: {9, 12},
+	geo.Group:   {11, 13},
+	geo.Grid:    {12, 14},
+}
+
+func zoomsOf(l geo.Level) struct{ outline, label int } {
+	if z, ok := levelZooms[l]; ok {
+		return z
 	}
+	return levelZooms[geo.Grid]
+}
+
+// referenceZooms are the zooms from which the reference layers are drawn; a layer not
+// listed appears at defaultReferenceZoom, with the buildings-sized features.
+var referenceZooms = map[geo.Layer]int{geo.Valley: 10, geo.RelocationSite: 12, geo.Road: 9}
+
+const defaultReferenceZoom = 14
+
+// labelLayer and householdLayer are the last layers of the public and the private tileset.
+var (
+	labelLayer     = LayerSpec{LayerLabel, Point, 6, maxLayerZoom}
+	householdLayer = LayerSpec{LayerHousehold, Point, 15, maxLayerZoom}
+)
+
+// PublicLayers returns the layers of the public tileset, in drawing order: the reference
+// areas (geo.Layers), those seen from further out first, then the reference lines (roads),
+// then the units' outlines from the deepest level up (geo.Levels), then labels. Each call
+// returns a new slice.
+func PublicLayers() []LayerSpec {
+	var areas, lines []LayerSpec
+	for _, l := range geo.Layers {
+		z, ok := referenceZooms[l]
+		if !ok {
+			z = defaultReferenceZoom
+		}
+		if l.Lines() {
+			lines = append(lines, LayerSpec{string(l), Line, z, maxLayerZoom})
+		} else {
+			areas = append(areas, LayerSpec{string(l), Polygon, z, maxLayerZoom})
+		}
+	}
+	byZoom := func(a, b LayerSpec) int { return a.MinZoom - b.MinZoom }
+	slices.SortStableFunc(areas, byZoom)
+	slices.SortStableFunc(lines, byZoom)
+	specs := slices.Concat(areas, lines)
+	for i := len(geo.Levels) - 1; i >= 0; i-- {
+		l := geo.Levels[i]
+		specs = append(specs, LayerSpec{string(l), Polygon, zoomsOf(l).outline, maxLayerZoom})
+	}
+	return append(specs, labelLayer)
 }
 
 // PrivateLayers returns the layers of the private tileset: the public ones and households.
 // Each call returns a new slice.
 func PrivateLayers() []LayerSpec {
-	return append(PublicLayers(), LayerSpec{LayerHousehold, Point, 15, 16})
+	return append(PublicLayers(), householdLayer)
 }
 
-// LabelZoom returns the zoom from which the label of a unit of the given level ("county",
-// "town", "village", "group", "grid") is drawn: each level's names appear once its units are
-// large enough on screen to hold them. An unknown level gets the grid's zoom.
-func LabelZoom(level string) int {
-	switch level {
-	case "county":
-		return 8
-	case "town":
-		return 10
-	case "village":
-		return 12
-	case "group":
-		return 13
-	}
-	return 14
+// LabelZoom returns the zoom from which the label of a unit of the given level is drawn. An
+// unknown level gets the deepest level's zoom.
+func LabelZoom(level geo.Level) int {
+	return zoomsOf(level).label
 }
 
 func checkSpecs(specs []LayerSpec) error {

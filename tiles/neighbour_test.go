@@ -117,9 +117,9 @@ func TestNeighboursShareEdges(t *testing.T) {
 		level         geo.Level // where to sample tiles
 		zooms         []uint32
 	}{
-		{LayerGrid, LayerVillage, geo.Grid, []uint32{12, 13, 14, 15, 16}},
-		{LayerVillage, LayerTown, geo.Village, []uint32{9, 10, 11, 12}},
-		{LayerTown, LayerCounty, geo.Town, []uint32{6, 7, 8, 9}},
+		{string(geo.Grid), string(geo.Village), geo.Grid, []uint32{12, 13, 14, 15, 16}},
+		{string(geo.Village), string(geo.Town), geo.Village, []uint32{9, 10, 11, 12}},
+		{string(geo.Town), string(geo.County), geo.Town, []uint32{6, 7, 8, 9}},
 	} {
 		for _, z := range tc.zooms {
 			t.Run(fmt.Sprintf("%s-in-%s/z%d", tc.child, tc.parent, z), func(t *testing.T) {
@@ -147,7 +147,7 @@ func TestChainCheckCanFail(t *testing.T) {
 	c, s := loadSample(t)
 	tile := sampleTiles(c, geo.Grid, 14, 1, 3)[0]
 	ls := decode(t, s, tile)
-	g := layerOf(ls, LayerGrid)
+	g := layerOf(ls, string(geo.Grid))
 	if g == nil || len(g.Features) == 0 {
 		t.Fatalf("no grid in tile %v", tile)
 	}
@@ -167,7 +167,7 @@ func TestChainCheckCanFail(t *testing.T) {
 	if !moved {
 		t.Fatalf("no vertex to move in %v", r)
 	}
-	diff, err := compareChains(ls, LayerGrid, LayerVillage)
+	diff, err := compareChains(ls, string(geo.Grid), string(geo.Village))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -21,7 +21,7 @@ func TestGridTileHoldsTheGrid(t *testing.T) {
 			t.Run(fmt.Sprintf("%s/z%d", g.Code, z), func(t *testing.T) {
 				tile := tileAt(LabelPoint(g.Geom), z)
 				ls := decode(t, s, tile)
-				gl := layerOf(ls, LayerGrid)
+				gl := layerOf(ls, string(geo.Grid))
 				if gl == nil {
 					t.Fatalf("tile %v has no grid layer; layers %v", tile, names(ls))
 				}
@@ -107,7 +107,7 @@ func TestLayersOnlyInTheirZooms(t *testing.T) {
 			}
 		}
 		// The layers that cover the whole county are there whenever their zoom allows.
-		for _, name := range []string{LayerCounty, LayerTown, LayerVillage, LayerGrid} {
+		for _, name := range []string{string(geo.County), string(geo.Town), string(geo.Village), string(geo.Grid)} {
 			sp := spec[name]
 			if in := int(z) >= sp.MinZoom && int(z) <= sp.MaxZoom; in != got[name] {
 				t.Errorf("z%d: layer %s present = %v, want %v", z, name, got[name], in)
@@ -120,8 +120,8 @@ func TestLayersOnlyInTheirZooms(t *testing.T) {
 		if l := layerOf(ls, LayerLabel); l != nil {
 			for _, f := range l.Features {
 				lv, _ := f.Properties["level"].(string)
-				if int(z) < LabelZoom(lv) {
-					t.Errorf("z%d: label of %s (%s) drawn before zoom %d", z, f.Properties["code"], lv, LabelZoom(lv))
+				if int(z) < LabelZoom(geo.Level(lv)) {
+					t.Errorf("z%d: label of %s (%s) drawn before zoom %d", z, f.Properties["code"], lv, LabelZoom(geo.Level(lv)))
 				}
 			}
 		}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 
@@ -31,29 +32,23 @@ type Info struct {
 
 // layerFields are the attributes each layer carries, for TileJSON.
 var layerFields = func() map[string]map[string]string {
-	unit := map[string]string{"code": "unit code (统计用区划代码 and below)", "name": "name", "level": "county, town, village, group or grid"}
+	unit := map[string]string{"code": "unit code (统计用区划代码 and below)", "name": "name", "level": strings.Join(geo.LevelNames()[:len(geo.Levels)-1], ", ") + " or " + string(geo.Deepest)}
 	grid := maps.Clone(unit)
 	grid["grid_worker"] = "the grid worker's name(s) (网格员)"
 	feature := map[string]string{"id": "feature id", "name": "name"}
 	m := map[string]map[string]string{
-		LayerCounty: unit, LayerTown: unit, LayerVillage: unit, LayerGroup: unit, LayerGrid: grid,
 		LayerLabel:     {"code": "unit code", "name": "name", "level": "level of the unit labelled"},
 		LayerHousehold: {"id": "household id", "unit_code": "ten-household unit (十联户) code", "members": "number of members"},
 	}
-	for _, l := range []string{LayerCourtyard, LayerRelocationSite, LayerValley, LayerRoad, LayerCompound, LayerEnterprise} {
-		m[l] = feature
+	for _, l := range geo.Levels {
+		m[string(l)] = unit
+	}
+	m[string(geo.Grid)] = grid
+	for _, l := range geo.Layers {
+		m[string(l)] = feature
 	}
 	return m
 }()
-
-// State is what a Service is built from: the domain's data at one change-log position.
-type State struct {
-	Seq        int64
-	Units      []geo.Unit
-	People     []geo.Responsibility
-	Features   []geo.Feature
-	Households []geo.Household
-}
 
 // Service holds the tile sets built from the domain's data, keeps them in step with the
 // change log (it is a geo.ChangeSink) and serves tiles through a cache that never serves a
@@ -72,28 +67,28 @@ type Service struct {
 var _ geo.ChangeSink = (*Service)(nil)
 
 // NewService builds the public and private tile sets from st, with a tile cache of
-// cacheBytes.
-func NewService(st State, cacheBytes int64) (*Service, error) {
+// cacheBytes. The service keeps st's units (to redraw a grid whose people change) and never
+// modifies them.
+func NewService(st geo.State, cacheBytes int64) (*Service, error) {
 	s := &Service{cache: NewCache(cacheBytes), sets: map[string]*atomic.Pointer[Set]{},
 		units: make(map[string]*geo.Unit, len(st.Units)), workers: Workers(st.People)}
 	for i := range st.Units {
 		s.units[st.Units[i].Code] = &st.Units[i]
 	}
-	public := Data(st.Units, st.Features, st.People, nil)
-	private := maps.Clone(public)
-	private[LayerHousehold] = Households(st.Households)
-	for name, data := range map[string]map[string][]Feature{Public: public, Private: private} {
-		specs := PublicLayers()
-		if name == Private {
-			specs = PrivateLayers()
-		}
-		set, err := NewSet(name, specs, data)
-		if err != nil {
-			return nil, err
-		}
+	// The private tileset is the public one plus households: it shares the public layers
+	// (the features of every unit and reference feature, projected once).
+	public, err := NewSet(Public, PublicLayers(), Data(st.Units, st.Features, st.People, nil))
+	if err != nil {
+		return nil, err
+	}
+	private, err := public.With(Private, householdLayer, Households(st.Households))
+	if err != nil {
+		return nil, err
+	}
+	for _, set := range []*Set{public, private} {
 		p := &atomic.Pointer[Set]{}
 		p.Store(set)
-		s.sets[name] = p
+		s.sets[set.Name()] = p
 	}
 	s.seq.Store(st.Seq)
 	return s, nil
@@ -213,7 +208,7 @@ func (s *Service) Apply(ch geo.Changes) error {
 	for code := range redraw {
 		if u, ok := s.units[code]; ok && u.Level == geo.Grid && len(u.Geom) > 0 {
 			f, _ := s.unitFeatures(u)
-			ups[LayerGrid] = append(ups[LayerGrid], f)
+			ups[string(geo.Grid)] = append(ups[string(geo.Grid)], f)
 		}
 	}
 	// A changed feature may have moved to another layer: drop its id from every reference
@@ -238,6 +233,7 @@ func (s *Service) Apply(ch geo.Changes) error {
 
 	next := map[string]*Set{}
 	touched := map[string]orb.Bound{}
+	shared := map[*layer]layerUpdate{} // layers the tilesets share are updated once
 	for name, p := range s.sets {
 		set := p.Load()
 		var area orb.Bound
@@ -247,7 +243,7 @@ func (s *Service) Apply(ch geo.Changes) error {
 			if len(u) == 0 && len(d) == 0 {
 				continue
 			}
-			ns, b, err := set.Update(spec.Name, u, d)
+			ns, b, err := set.update(spec.Name, u, d, shared)
 			if err != nil {
 				return fmt.Errorf("tiles: updating %s/%s: %w", name, spec.Name, err)
 			}

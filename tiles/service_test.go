@@ -18,7 +18,7 @@ func TestServiceMovesAFeatureBetweenLayers(t *testing.T) {
 	}
 	county := geo.Unit{Code: "990001", Level: geo.County, Name: "测试县", Geom: orb.MultiPolygon{square(120, 30, 0.1)}}
 	f := geo.Feature{ID: "f1", Layer: geo.Courtyard, Name: "院落", Geom: square(120.05, 30.05, 0.001)}
-	svc, err := NewService(State{Seq: 1, Units: []geo.Unit{county}, Features: []geo.Feature{f}}, 1<<20)
+	svc, err := NewService(geo.State{Seq: 1, Units: []geo.Unit{county}, Features: []geo.Feature{f}}, 1<<20)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -43,14 +43,14 @@ func TestServiceMovesAFeatureBetweenLayers(t *testing.T) {
 		}
 		return in
 	}
-	if in := layersWith(); !in[LayerCourtyard] || len(in) != 1 {
+	if in := layersWith(); !in[string(geo.Courtyard)] || len(in) != 1 {
 		t.Fatalf("before the edit, f1 is in %v", in)
 	}
 	f.Layer = geo.Valley
 	if err := svc.Apply(geo.Changes{Seq: 2, Features: []geo.Feature{f}}); err != nil {
 		t.Fatal(err)
 	}
-	if in := layersWith(); !in[LayerValley] || len(in) != 1 {
+	if in := layersWith(); !in[string(geo.Valley)] || len(in) != 1 {
 		t.Errorf("after moving it to valley, f1 is in %v", in)
 	}
 	if err := svc.Apply(geo.Changes{Seq: 3, DeletedFeatures: []string{"f1"}}); err != nil {

@@ -56,6 +56,29 @@ func NewSet(name string, specs []LayerSpec, data map[string][]Feature) (*Set, er
 	return s, nil
 }
 
+// With returns a tileset named name that has s's layers, shared with s rather than copied
+// (a Set never changes once built), and one more layer drawn last, built from data. It
+// returns the errors of NewSet.
+func (s *Set) With(name string, spec LayerSpec, data []Feature) (*Set, error) {
+	specs := append(slices.Clone(s.specs), spec)
+	if err := checkSpecs(specs); err != nil {
+		return nil, err
+	}
+	fs, err := convert(spec, data)
+	if err != nil {
+		return nil, err
+	}
+	l, err := buildLayer(spec, fs)
+	if err != nil {
+		return nil, err
+	}
+	ns := &Set{name: name, specs: specs, layers: append(slices.Clone(s.layers), l), bound: s.bound}
+	for _, f := range fs {
+		ns.bound = unionBound(ns.bound, f.geo)
+	}
+	return ns, nil
+}
+
 // convert projects features, on every core: projection is most of NewSet's time.
 func convert(spec LayerSpec, in []Feature) ([]*feat, error) {
 	out := make([]*feat, len(in))

@@ -3,6 +3,7 @@ package tiles
 import (
 	"encoding/json"
 	"fmt"
+	"github.com/gridmap/gridmap/geo"
 )
 
 // Style returns a MapLibre GL style (version 8) for the tileset "public" or "private", whose
@@ -50,36 +51,36 @@ func Style(name string, tileURL string) ([]byte, error) {
 	}
 
 	add("background", "background", "", map[string]any{"background-color": "#f2efe6"}, nil)
-	add("county-fill", "fill", LayerCounty, map[string]any{"fill-color": "#e7e0cc"}, nil)
-	add("town-fill", "fill", LayerTown, map[string]any{
+	add("county-fill", "fill", string(geo.County), map[string]any{"fill-color": "#e7e0cc"}, nil)
+	add("town-fill", "fill", string(geo.Town), map[string]any{
 		"fill-color":   byCode(townColours),
 		"fill-opacity": zoomRamp(6, 0.6, 12, 0.15),
 	}, nil)
-	add("village-fill", "fill", LayerVillage, map[string]any{
+	add("village-fill", "fill", string(geo.Village), map[string]any{
 		"fill-color":   byCode(villageColours),
 		"fill-opacity": zoomRamp(9, 0, 11, 0.35, 16, 0.2),
 	}, nil)
-	add("valley-fill", "fill", LayerValley, map[string]any{"fill-color": "#8fc27c", "fill-opacity": 0.35}, nil)
-	add("valley-line", "line", LayerValley, map[string]any{"line-color": "#5e9a4c", "line-width": 0.8, "line-dasharray": []float64{4, 2}}, nil)
-	add("relocation-site-fill", "fill", LayerRelocationSite, map[string]any{"fill-color": "#c39be0", "fill-opacity": 0.6}, nil)
-	add("relocation-site-line", "line", LayerRelocationSite, map[string]any{"line-color": "#8a57b0", "line-width": 1}, nil)
-	add("courtyard-fill", "fill", LayerCourtyard, map[string]any{"fill-color": "#f0b36e", "fill-opacity": 0.6}, nil)
-	add("courtyard-line", "line", LayerCourtyard, map[string]any{"line-color": "#c27b30", "line-width": 0.6}, nil)
-	add("compound-fill", "fill", LayerCompound, map[string]any{"fill-color": "#b7c8e8", "fill-opacity": 0.6, "fill-outline-color": "#6d86b3"}, nil)
-	add("enterprise-fill", "fill", LayerEnterprise, map[string]any{"fill-color": "#e8b9b9", "fill-opacity": 0.6, "fill-outline-color": "#b36d6d"}, nil)
-	add("road-casing", "line", LayerRoad, map[string]any{"line-color": "#a39a88", "line-width": zoomRamp(9, 1.6, 16, 7)},
+	add("valley-fill", "fill", string(geo.Valley), map[string]any{"fill-color": "#8fc27c", "fill-opacity": 0.35}, nil)
+	add("valley-line", "line", string(geo.Valley), map[string]any{"line-color": "#5e9a4c", "line-width": 0.8, "line-dasharray": []float64{4, 2}}, nil)
+	add("relocation-site-fill", "fill", string(geo.RelocationSite), map[string]any{"fill-color": "#c39be0", "fill-opacity": 0.6}, nil)
+	add("relocation-site-line", "line", string(geo.RelocationSite), map[string]any{"line-color": "#8a57b0", "line-width": 1}, nil)
+	add("courtyard-fill", "fill", string(geo.Courtyard), map[string]any{"fill-color": "#f0b36e", "fill-opacity": 0.6}, nil)
+	add("courtyard-line", "line", string(geo.Courtyard), map[string]any{"line-color": "#c27b30", "line-width": 0.6}, nil)
+	add("compound-fill", "fill", string(geo.Compound), map[string]any{"fill-color": "#b7c8e8", "fill-opacity": 0.6, "fill-outline-color": "#6d86b3"}, nil)
+	add("enterprise-fill", "fill", string(geo.Enterprise), map[string]any{"fill-color": "#e8b9b9", "fill-opacity": 0.6, "fill-outline-color": "#b36d6d"}, nil)
+	add("road-casing", "line", string(geo.Road), map[string]any{"line-color": "#a39a88", "line-width": zoomRamp(9, 1.6, 16, 7)},
 		map[string]any{"layout": map[string]any{"line-join": "round", "line-cap": "round"}})
-	add("road", "line", LayerRoad, map[string]any{"line-color": "#ffffff", "line-width": zoomRamp(9, 0.8, 16, 5)},
+	add("road", "line", string(geo.Road), map[string]any{"line-color": "#ffffff", "line-width": zoomRamp(9, 0.8, 16, 5)},
 		map[string]any{"layout": map[string]any{"line-join": "round", "line-cap": "round"}})
 	// Invisible, but hit by queryRenderedFeatures: a click anywhere in a grid finds it.
-	add("grid-fill", "fill", LayerGrid, map[string]any{"fill-color": "#5f87a6", "fill-opacity": 0}, nil)
+	add("grid-fill", "fill", string(geo.Grid), map[string]any{"fill-color": "#5f87a6", "fill-opacity": 0}, nil)
 	// Boundaries from the smallest unit up, so a town's line is drawn over its villages'.
-	add("grid-line", "line", LayerGrid, map[string]any{"line-color": "#5f87a6", "line-width": zoomRamp(12, 0.4, 16, 1.4)}, nil)
-	add("group-line", "line", LayerGroup, map[string]any{"line-color": "#4f7a96", "line-width": zoomRamp(11, 0.6, 16, 1.6), "line-dasharray": []float64{3, 2}}, nil)
-	add("village-line", "line", LayerVillage, map[string]any{"line-color": "#3d6a8c", "line-width": zoomRamp(9, 0.8, 16, 2.5)}, nil)
-	add("town-line", "line", LayerTown, map[string]any{"line-color": "#7b3f9e", "line-width": zoomRamp(6, 1, 16, 3.5)},
+	add("grid-line", "line", string(geo.Grid), map[string]any{"line-color": "#5f87a6", "line-width": zoomRamp(12, 0.4, 16, 1.4)}, nil)
+	add("group-line", "line", string(geo.Group), map[string]any{"line-color": "#4f7a96", "line-width": zoomRamp(11, 0.6, 16, 1.6), "line-dasharray": []float64{3, 2}}, nil)
+	add("village-line", "line", string(geo.Village), map[string]any{"line-color": "#3d6a8c", "line-width": zoomRamp(9, 0.8, 16, 2.5)}, nil)
+	add("town-line", "line", string(geo.Town), map[string]any{"line-color": "#7b3f9e", "line-width": zoomRamp(6, 1, 16, 3.5)},
 		map[string]any{"layout": map[string]any{"line-join": "round"}})
-	add("county-line", "line", LayerCounty, map[string]any{"line-color": "#b2362b", "line-width": zoomRamp(0, 1.5, 16, 5)},
+	add("county-line", "line", string(geo.County), map[string]any{"line-color": "#b2362b", "line-width": zoomRamp(0, 1.5, 16, 5)},
 		map[string]any{"layout": map[string]any{"line-join": "round"}})
 	add("household", "circle", LayerHousehold, map[string]any{
 		"circle-radius":       zoomRamp(15, 2.5, 16, 4.5),
@@ -90,23 +91,23 @@ func Style(name string, tileURL string) ([]byte, error) {
 	// Labels last: MapLibre places the symbols of the topmost layer first, so a county's
 	// name wins a collision with a grid's.
 	for _, lv := range []struct {
-		level  string
+		level  geo.Level
 		size   float64
 		colour string
 	}{
-		{"grid", 11, "#3f5f75"},
-		{"group", 12, "#355f7a"},
-		{"village", 13, "#24506f"},
-		{"town", 15, "#5a2a78"},
-		{"county", 18, "#7a1f17"},
+		{geo.Grid, 11, "#3f5f75"},
+		{geo.Group, 12, "#355f7a"},
+		{geo.Village, 13, "#24506f"},
+		{geo.Town, 15, "#5a2a78"},
+		{geo.County, 18, "#7a1f17"},
 	} {
-		add("label-"+lv.level, "symbol", LayerLabel, map[string]any{
+		add("label-"+string(lv.level), "symbol", LayerLabel, map[string]any{
 			"text-color":      lv.colour,
 			"text-halo-color": "#ffffff",
 			"text-halo-width": 1.5,
 		}, map[string]any{
 			"minzoom": max(has[LayerLabel].MinZoom, LabelZoom(lv.level)),
-			"filter":  []any{"==", []any{"get", "level"}, lv.level},
+			"filter":  []any{"==", []any{"get", "level"}, string(lv.level)},
 			"layout": map[string]any{
 				"text-field":         []any{"get", "name"},
 				"text-font":          []string{"Noto Sans Regular"},

@@ -18,11 +18,50 @@ import (
 // nothing changed. Update returns an error, and no Set, when the layer is unknown, a key
 // appears twice in upserts or in both lists, or a feature cannot be drawn in the layer.
 func (s *Set) Update(layerName string, upserts []Feature, deletes []string) (*Set, orb.Bound, error) {
+	return s.update(layerName, upserts, deletes, nil)
+}
+
+// layerUpdate is a layer after an update, and the area the update touched.
+type layerUpdate struct {
+	layer   *layer
+	touched orb.Bound
+}
+
+// update is Update that, with shared non-nil, updates a layer that several tilesets share
+// (see With) once: the first tileset to update it records the result in shared, and the
+// others take it, so the layer stays one copy. Every tileset must be given the same upserts
+// and deletes for the layer.
+func (s *Set) update(layerName string, upserts []Feature, deletes []string, shared map[*layer]layerUpdate) (*Set, orb.Bound, error) {
 	li := slices.IndexFunc(s.specs, func(l LayerSpec) bool { return l.Name == layerName })
 	if li < 0 {
 		return nil, emptyBound, fmt.Errorf("tiles: tileset %q has no layer %q", s.name, layerName)
 	}
 	old := s.layers[li]
+	if done, ok := shared[old]; ok {
+		return s.withLayer(li, done), done.touched, nil
+	}
+	nl, touched, err := old.update(upserts, deletes)
+	if err != nil {
+		return nil, emptyBound, err
+	}
+	done := layerUpdate{nl, touched}
+	if shared != nil {
+		shared[old] = done
+	}
+	return s.withLayer(li, done), touched, nil
+}
+
+// withLayer returns a Set in which layer li is replaced.
+func (s *Set) withLayer(li int, u layerUpdate) *Set {
+	ns := &Set{name: s.name, specs: s.specs, layers: slices.Clone(s.layers), bound: unionBound(s.bound, u.touched)}
+	ns.layers[li] = u.layer
+	return ns
+}
+
+// update returns the layer with upserts and deletes applied (see Set.Update), and the area
+// they touched; old is unchanged.
+func (old *layer) update(upserts []Feature, deletes []string) (*layer, orb.Bound, error) {
+	layerName := old.spec.Name
 	seen := make(map[string]bool, len(upserts))
 	for _, f := range upserts {
 		if seen[f.Key] {
@@ -92,8 +131,5 @@ func (s *Set) Update(layerName string, upserts []Feature, deletes []string) (*Se
 		}
 	}
 	slices.SortFunc(nl.tiers, func(a, b *tier) int { return a.minZoom - b.minZoom })
-
-	ns := &Set{name: s.name, specs: s.specs, layers: slices.Clone(s.layers), bound: unionBound(s.bound, touched)}
-	ns.layers[li] = nl
-	return ns, touched, nil
+	return nl, touched, nil
 }

@@ -44,22 +44,22 @@ func TestUpdateOneGrid(t *testing.T) {
 	moved := shifted(g.Geom, 1.0/2048)
 	up := Feature{Key: g.Code, Geom: moved, Props: map[string]any{"code": g.Code, "name": "改过的网格", "level": "grid"}}
 
-	ns, touched, err := s.Update(LayerGrid, []Feature{up}, nil)
+	ns, touched, err := s.Update(string(geo.Grid), []Feature{up}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if want := unionBound(g.Geom.Bound(), moved.Bound()); touched != want {
 		t.Errorf("touched %v, want the union of the old and new bounds %v", touched, want)
 	}
-	if ns.Len(LayerGrid) != s.Len(LayerGrid) {
-		t.Errorf("grid count %d after replacing one, want %d", ns.Len(LayerGrid), s.Len(LayerGrid))
+	if ns.Len(string(geo.Grid)) != s.Len(string(geo.Grid)) {
+		t.Errorf("grid count %d after replacing one, want %d", ns.Len(string(geo.Grid)), s.Len(string(geo.Grid)))
 	}
 
 	// The same data built from scratch: Update must give exactly what NewSet gives.
 	data := Data(c.Units, c.Features, c.People, nil)
-	for i, f := range data[LayerGrid] {
+	for i, f := range data[string(geo.Grid)] {
 		if f.Key == g.Code {
-			data[LayerGrid][i] = up
+			data[string(geo.Grid)][i] = up
 		}
 	}
 	fresh, err := NewSet("public", PublicLayers(), data)
@@ -102,7 +102,7 @@ func TestUpdateOneGrid(t *testing.T) {
 
 func gridName(t *testing.T, s *Set, tile maptile.Tile, code string) string {
 	t.Helper()
-	l := layerOf(decode(t, s, tile), LayerGrid)
+	l := layerOf(decode(t, s, tile), string(geo.Grid))
 	if l == nil {
 		return ""
 	}
@@ -121,14 +121,14 @@ func TestUpdateDeleteAndAdd(t *testing.T) {
 	g := grids[100]
 	tile := tileAt(LabelPoint(g.Geom), 15)
 
-	ns, touched, err := s.Update(LayerGrid, nil, []string{g.Code, "no-such-grid"})
+	ns, touched, err := s.Update(string(geo.Grid), nil, []string{g.Code, "no-such-grid"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if touched != g.Geom.Bound() {
 		t.Errorf("delete touched %v, want the grid's bound %v", touched, g.Geom.Bound())
 	}
-	if gridName(t, ns, tile, g.Code) != "" || ns.Len(LayerGrid) != s.Len(LayerGrid)-1 {
+	if gridName(t, ns, tile, g.Code) != "" || ns.Len(string(geo.Grid)) != s.Len(string(geo.Grid))-1 {
 		t.Errorf("deleted grid %s still drawn (or counted)", g.Code)
 	}
 	if gridName(t, s, tile, g.Code) != g.Name {
@@ -137,7 +137,7 @@ func TestUpdateDeleteAndAdd(t *testing.T) {
 
 	// Add it back under another key: it is drawn again.
 	back := Feature{Key: "new-grid", Geom: g.Geom, Props: map[string]any{"code": "new-grid", "name": "新网格"}}
-	nns, _, err := ns.Update(LayerGrid, []Feature{back}, nil)
+	nns, _, err := ns.Update(string(geo.Grid), []Feature{back}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -146,7 +146,7 @@ func TestUpdateDeleteAndAdd(t *testing.T) {
 	}
 
 	// Nothing to do: an empty touched bound.
-	if _, touched, err := s.Update(LayerGrid, nil, []string{"no-such-grid"}); err != nil || !touched.IsEmpty() {
+	if _, touched, err := s.Update(string(geo.Grid), nil, []string{"no-such-grid"}); err != nil || !touched.IsEmpty() {
 		t.Errorf("no-op update: touched %v, err %v; want an empty bound", touched, err)
 	}
 }
@@ -184,13 +184,13 @@ func TestUpdateErrors(t *testing.T) {
 		deletes []string
 	}{
 		{"unknown layer", "nope", nil, nil},
-		{"twice", LayerGrid, []Feature{{Key: "a", Geom: sq}, {Key: "a", Geom: sq}}, nil},
-		{"upserted and deleted", LayerGrid, []Feature{{Key: "a", Geom: sq}}, []string{"a"}},
-		{"line in a polygon layer", LayerGrid, []Feature{{Key: "a", Geom: orb.LineString{{105, 26.5}, {105.1, 26.5}}}}, nil},
+		{"twice", string(geo.Grid), []Feature{{Key: "a", Geom: sq}, {Key: "a", Geom: sq}}, nil},
+		{"upserted and deleted", string(geo.Grid), []Feature{{Key: "a", Geom: sq}}, []string{"a"}},
+		{"line in a polygon layer", string(geo.Grid), []Feature{{Key: "a", Geom: orb.LineString{{105, 26.5}, {105.1, 26.5}}}}, nil},
 		{"polygon in a point layer", LayerLabel, []Feature{{Key: "a", Geom: sq}}, nil},
-		{"bad property", LayerGrid, []Feature{{Key: "a", Geom: sq, Props: map[string]any{"x": []int{1}}}}, nil},
-		{"NaN", LayerGrid, []Feature{{Key: "a", Geom: orb.Polygon{{{105, 26.5}, {105.01, 26.5}, {105.01, math.NaN()}}}}}, nil},
-		{"empty key", LayerGrid, []Feature{{Geom: sq}}, nil},
+		{"bad property", string(geo.Grid), []Feature{{Key: "a", Geom: sq, Props: map[string]any{"x": []int{1}}}}, nil},
+		{"NaN", string(geo.Grid), []Feature{{Key: "a", Geom: orb.Polygon{{{105, 26.5}, {105.01, 26.5}, {105.01, math.NaN()}}}}}, nil},
+		{"empty key", string(geo.Grid), []Feature{{Geom: sq}}, nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if _, _, err := s.Update(tc.layer, tc.upserts, tc.deletes); err == nil {
@@ -232,16 +232,16 @@ func TestNewSetErrors(t *testing.T) {
 func TestUpdateSharesUntouchedData(t *testing.T) {
 	c, s := loadSample(t)
 	g := unitsOf(c, geo.Grid)[42]
-	ns, _, err := s.Update(LayerGrid, []Feature{{Key: g.Code, Geom: g.Geom}}, nil)
+	ns, _, err := s.Update(string(geo.Grid), []Feature{{Key: g.Code, Geom: g.Geom}}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	for i := range s.layers {
-		if s.specs[i].Name != LayerGrid && s.layers[i] != ns.layers[i] {
+		if s.specs[i].Name != string(geo.Grid) && s.layers[i] != ns.layers[i] {
 			t.Errorf("layer %s was copied", s.specs[i].Name)
 		}
 	}
-	ol, nl := s.layer(LayerGrid), ns.layer(LayerGrid)
+	ol, nl := s.layer(string(geo.Grid)), ns.layer(string(geo.Grid))
 	sharedShards := 0
 	for i := range ol.byKey.shards {
 		if fmt.Sprintf("%p", ol.byKey.shards[i]) == fmt.Sprintf("%p", nl.byKey.shards[i]) {
@@ -272,7 +272,7 @@ func TestRenderWhileUpdating(t *testing.T) {
 			cur := s
 			for i := 0; i < 50; i++ {
 				g := grids[(w*50+i)%len(grids)]
-				next, _, err := cur.Update(LayerGrid, []Feature{{Key: g.Code, Geom: shifted(g.Geom, 1.0/4096)}}, nil)
+				next, _, err := cur.Update(string(geo.Grid), []Feature{{Key: g.Code, Geom: shifted(g.Geom, 1.0/4096)}}, nil)
 				if err != nil {
 					t.Error(err)
 					return

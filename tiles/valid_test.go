@@ -284,7 +284,7 @@ func TestTilesAreValidMVT(t *testing.T) {
 	}
 	t.Logf("%d tiles, features per layer %v", len(tiles), total)
 	for _, l := range PrivateLayers() {
-		if l.Name != LayerGroup && l.Name != LayerCompound && l.Name != LayerEnterprise && total[l.Name] == 0 {
+		if l.Name != string(geo.Group) && l.Name != string(geo.Compound) && l.Name != string(geo.Enterprise) && total[l.Name] == 0 {
 			t.Errorf("layer %s never drawn in the sample", l.Name)
 		}
 	}

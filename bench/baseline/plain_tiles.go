@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/gridmap/gridmap/geo"
 	"github.com/gridmap/gridmap/tiles"
 )
 
@@ -19,10 +20,10 @@ import (
 // PostgreSQL can type it).
 func plainSource(layer string, geom func(expr string) string) (string, bool) {
 	switch layer {
-	case tiles.LayerCounty, tiles.LayerTown, tiles.LayerVillage, tiles.LayerGroup:
+	case string(geo.County), string(geo.Town), string(geo.Village), string(geo.Group):
 		return fmt.Sprintf(`SELECT code, name, level, %s AS mvtgeom FROM units, b
 		WHERE level = '%s' AND geom && b.env4326`, geom("geom"), layer), true
-	case tiles.LayerGrid:
+	case string(geo.Grid):
 		return fmt.Sprintf(`SELECT u.code, u.name, u.level,
 		(SELECT string_agg(p.name, '、' ORDER BY p.name) FROM responsibilities r JOIN people p ON p.id = r.person_id
 		 WHERE r.unit_code = u.code AND r.role = 'grid_worker') AS grid_worker, %s AS mvtgeom
@@ -31,8 +32,8 @@ func plainSource(layer string, geom func(expr string) string) (string, bool) {
 		// The label point is computed only for units whose box meets the tile.
 		return fmt.Sprintf(`SELECT code, name, level, %s AS mvtgeom FROM units, b
 		WHERE geom && b.env4326 AND level = ANY($4::text[])`, geom("ST_PointOnSurface(geom)")), true
-	case tiles.LayerCourtyard, tiles.LayerRelocationSite, tiles.LayerValley, tiles.LayerRoad,
-		tiles.LayerCompound, tiles.LayerEnterprise:
+	case string(geo.Courtyard), string(geo.RelocationSite), string(geo.Valley), string(geo.Road),
+		string(geo.Compound), string(geo.Enterprise):
 		return fmt.Sprintf(`SELECT id, name, %s AS mvtgeom FROM features, b
 		WHERE layer = '%s' AND geom && b.env4326`, geom("geom"), layer), true
 	case tiles.LayerHousehold:
@@ -77,9 +78,9 @@ func (db *DB) PlainTile(ctx context.Context, specs []tiles.LayerSpec, z, x, y in
 		return nil, err
 	}
 	var levels []string
-	for _, lv := range []string{"county", "town", "village", "group", "grid"} {
+	for _, lv := range geo.Levels {
 		if z >= tiles.LabelZoom(lv) {
-			levels = append(levels, lv)
+			levels = append(levels, string(lv))
 		}
 	}
 	var mvt []byte

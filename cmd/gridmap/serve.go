@@ -4,11 +4,9 @@ import (
 	"context"
 	"crypto/subtle"
 	"errors"
-	"github.com/gridmap/gridmap/tiles"
 	"log/slog"
 	"net/http"
 	"os"
-	"runtime"
 	"runtime/debug"
 	"runtime/metrics"
 	"strings"
@@ -18,6 +16,7 @@ import (
 	"github.com/gridmap/gridmap/geo"
 	"github.com/gridmap/gridmap/geo/index"
 	"github.com/gridmap/gridmap/postgis"
+	"github.com/gridmap/gridmap/tiles"
 )
 
 func init() {
@@ -47,9 +46,9 @@ func runServe(ctx context.Context, args []string) error {
 	defer db.Close()
 	deps := api.Deps{Resolver: db, Households: db, Ready: db.Ping, Log: log, Timeout: *timeout}
 
-	// One read of the data at one change-log position feeds both the index and the tiles;
-	// each then follows the log on its own.
-	var st postgis.State
+	// One read of the data at one change-log position feeds both the tiles and the index,
+	// which share its units and their geometry; each then follows the log on its own.
+	var st geo.State
 	if *resolverKind == "memory" || *serveTiles {
 		start := time.Now()
 		if st, err = db.StateAt(ctx, *serveTiles, *serveTiles); err != nil {
@@ -58,9 +57,25 @@ func runServe(ctx context.Context, args []string) error {
 		log.Info("data read", "units", len(st.Units), "features", len(st.Features), "households", len(st.Households),
 			"change_seq", st.Seq, "took", time.Since(start).Round(time.Millisecond))
 	}
+	if *serveTiles {
+		start := time.Now()
+		svc, err := tiles.NewService(st, int64(*cacheMB)<<20) // shares st's units and their geometry
+		if err != nil {
+			return err
+		}
+		log.Info("tile sets built", "took", time.Since(start).Round(time.Millisecond))
+		go db.Follow(ctx, svc, 250*time.Millisecond, log)
+		deps.Tiles = svc
+		if *privateToken != "" {
+			deps.AuthorizePrivate = bearer(*privateToken)
+		}
+	}
+	// The reference features and households are drawn now: let them go before the index is
+	// built, so that they are not in memory at the same time (the peak sets the heap's size).
+	st.Features, st.Households = nil, nil
 	if *resolverKind == "memory" {
 		start := time.Now()
-		ix, err := index.NewLive(st.Units, st.People, st.Seq)
+		ix, err := index.NewLive(st.Units, st.People, st.Seq) // shares st's units and their geometry
 		if err != nil {
 			return err
 		}
@@ -76,21 +91,7 @@ func runServe(ctx context.Context, args []string) error {
 			return st
 		}
 	}
-	if *serveTiles {
-		start := time.Now()
-		svc, err := tiles.NewService(tiles.State{Seq: st.Seq, Units: st.Units, People: st.People,
-			Features: st.Features, Households: st.Households}, int64(*cacheMB)<<20)
-		if err != nil {
-			return err
-		}
-		log.Info("tile sets built", "took", time.Since(start).Round(time.Millisecond))
-		go db.Follow(ctx, svc, 250*time.Millisecond, log)
-		deps.Tiles = svc
-		if *privateToken != "" {
-			deps.AuthorizePrivate = bearer(*privateToken)
-		}
-	}
-	st = postgis.State{} // the index and the tile sets keep what they need
+	st = geo.State{} // the index and the tile sets keep what they need of it
 	tuneGC(log)
 	if *webDir != "" {
 		deps.WebDir = *webDir
@@ -156,12 +157,16 @@ const gcHeadroom = 512 << 20
 // that gcHeadroom of garbage collects between cycles, at most 400 (small data) and at
 // least Go's default 100 (data of gcHeadroom and more keeps the default). The heap then
 // peaks at about (1 + GOGC/100) times the live data, which the tile cache
-// (-tile-cache-mb) grows as it fills. GOMEMLIMIT, when set, still caps the heap.
+// (-tile-cache-mb) grows as it fills. GOMEMLIMIT, when set, still caps the heap. Either way
+// it first returns the garbage of start-up to the operating system.
 func tuneGC(log *slog.Logger) {
+	// The garbage of start-up (the rows read, the features drawn) goes back to the operating
+	// system now rather than staying as heap the lookups may never need: the process starts
+	// at about its live data, and grows toward the GC's goal only as traffic makes garbage.
+	debug.FreeOSMemory()
 	if os.Getenv("GOGC") != "" {
 		return
 	}
-	runtime.GC()
 	live := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
 	metrics.Read(live)
 	if live[0].Value.Kind() != metrics.KindUint64 {

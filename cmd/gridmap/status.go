@@ -3,6 +3,8 @@ package main
 import (
 	"context"
 	"fmt"
+
+	"github.com/gridmap/gridmap/geo"
 )
 
 func init() {
@@ -26,13 +28,13 @@ func runStatus(ctx context.Context, args []string) error {
 	}
 	if *onlyUnits {
 		n := 0
-		for _, l := range []string{"county", "town", "village", "group", "grid"} {
+		for _, l := range geo.LevelNames() {
 			n += counts[l]
 		}
 		fmt.Println(n)
 		return nil
 	}
-	for _, k := range []string{"county", "town", "village", "group", "grid", "features", "tenhh_units", "households", "people", "changes"} {
+	for _, k := range append(geo.LevelNames(), "features", "tenhh_units", "households", "people", "changes") {
 		fmt.Printf("%-12s %d\n", k, counts[k])
 	}
 	return nil

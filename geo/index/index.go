@@ -2,13 +2,14 @@
 // without a database, at memory speed.
 //
 // Each level that has geometry is cut into shards (a coarse grid over the level's extent, about
-// 512 units per shard), and each shard is a layer: its units sorted by code, their rings as flat
-// coordinate slices, and a uniform grid of cells over the shard. A cell lists, in code order,
-// the units whose boundary touches it (these need an exact point-in-polygon test) and the units
-// that contain the whole cell (these answer without a test). A lookup asks the grid level
-// first, then group, village, town and county, and returns the first unit of the first level
-// that covers the point: the deepest level, and the smallest code within it (geo.EdgeRule).
-// Polygons are closed, as ST_Covers: a point on an edge or vertex is covered.
+// 512 units per shard), and each shard is a layer: its units in geo.EdgeOrder, their rings (the
+// loaded geometry itself, read in place), and a uniform grid of cells over the shard. A cell
+// lists, in that order, the units whose boundary touches it (these need an exact
+// point-in-polygon test) and the units that contain the whole cell (these answer without a
+// test). A lookup asks the grid level first, then group, village, town and county, and returns
+// the first unit of the first level that covers the point: the deepest level, and the first
+// unit in geo.EdgeOrder within it (geo.EdgeRule). Polygons are closed, as ST_Covers: a point
+// on an edge or vertex is covered.
 //
 // Chains (county down to the unit, with the people of each level) are built once per unit, so
 // Resolve does not allocate; the returned chain shares its slices with the index and must not
@@ -19,7 +20,7 @@ package index
 import (
 	"context"
 	"fmt"
-	"sort"
+	"slices"
 
 	"github.com/gridmap/gridmap/geo"
 )
@@ -85,7 +86,7 @@ func buildLevel(lv geo.Level, units map[string]*geo.Unit, b *chainBuilder) (*lev
 	if len(us) == 0 {
 		return nil, nil
 	}
-	sort.Slice(us, func(i, j int) bool { return us[i].Code < us[j].Code })
+	slices.SortFunc(us, func(a, b *geo.Unit) int { return geo.EdgeOrder(a.Code, b.Code) })
 	return newLevelIndex(lv, us, func(u *geo.Unit) (geo.Chain, error) { return b.chain(u.Code) })
 }
 
@@ -128,8 +129,7 @@ func (ix *Index) ChainOf(code string) (geo.Chain, bool) {
 			if ly == nil {
 				continue
 			}
-			i := sort.SearchStrings(ly.codes, code)
-			if i < len(ly.codes) && ly.codes[i] == code {
+			if i, ok := slices.BinarySearchFunc(ly.codes, code, geo.EdgeOrder); ok {
 				return ly.chains[i], true
 			}
 		}
@@ -167,7 +167,9 @@ func (ix *Index) Stats() []Stats {
 			}
 			st.Cells += ly.nx * ly.ny
 			st.CellEntries += len(ly.cand)
-			st.Vertices += len(ly.coords) / 2
+			for _, r := range ly.rings {
+				st.Vertices += int(r.hi - r.lo)
+			}
 			st.CellW, st.CellH = 1/ly.invW, 1/ly.invH
 			for c := 0; c < ly.nx*ly.ny; c++ {
 				if ly.cellStart[c+1]-ly.cellStart[c] == 1 && ly.cand[ly.cellStart[c]] < 0 {

@@ -6,6 +6,7 @@ import (
 	"slices"
 
 	"github.com/gridmap/gridmap/geo"
+	"github.com/paulmach/orb"
 )
 
 // cellsPerUnit is the target number of cells per unit of a layer; a layer has at least
@@ -20,7 +21,7 @@ const (
 // touch it, so that rounding in the cell of a point never loses a candidate.
 const cellMargin = 1e-6
 
-// layer indexes the units of one level, sorted by code: unit i has code codes[i].
+// layer indexes the units of one level, in geo.EdgeOrder: unit i has code codes[i].
 type layer struct {
 	level                  geo.Level
 	n                      int
@@ -34,20 +35,23 @@ type layer struct {
 	cand      []int32 // per cell, in code order: a unit whose boundary touches the cell, or ^unit for a unit that contains the whole cell
 	candFlag  []uint8 // per candidate: centreInside, centreUsable
 	candSeg   []int32 // len(cand)+1 offsets into segs: the candidate's segments that touch the cell
-	segs      []int32 // coordinate index of a segment's first point
+	segs      []int32 // index in the candidate's pts of a segment's first point
 
-	ubox     []float64 // 4 per unit: minX, minY, maxX, maxY
-	unitPoly []int32   // n+1 offsets into polygons
-	polyBox  []float64 // 4 per polygon
-	polyRing []int32   // offsets into rings
-	ringOff  []int32   // offsets into coords; each ring is closed (its last point repeats its first)
-	coords   []float64 // x, y, x, y, ...
+	ubox     []float64     // 4 per unit: minX, minY, maxX, maxY
+	unitPoly []int32       // n+1 offsets into polygons
+	polyBox  []float64     // 4 per polygon
+	polyRing []int32       // offsets into rings
+	rings    []span        // where each ring lies in its unit's pts; each ring is closed (its last point repeats its first)
+	pts      [][]orb.Point // per unit: its rings' points (see unitPoints), shared with the loaded geometry when it can be
 
 	codes  []string
 	chains []geo.Chain
 }
 
-// buildLayer indexes units, which are of one level and sorted by code. With clip, the cells
+// span is where a ring lies in its unit's points: pts[lo:hi].
+type span struct{ lo, hi int32 }
+
+// buildLayer indexes units, which are of one level and in geo.EdgeOrder. With clip, the cells
 // cover only the part of the units' extent inside clip (the rest of each unit is indexed by
 // the neighbouring shards): lookups outside clip must not be asked of this layer.
 func buildLayer(units []*geo.Unit, clip *[4]float64) (*layer, error) {
@@ -56,37 +60,27 @@ func buildLayer(units []*geo.Unit, clip *[4]float64) (*layer, error) {
 	ly.maxX, ly.maxY = math.Inf(-1), math.Inf(-1)
 	ly.unitPoly = append(ly.unitPoly, 0)
 	ly.polyRing = append(ly.polyRing, 0)
-	ly.ringOff = append(ly.ringOff, 0)
+	ly.pts = make([][]orb.Point, 0, len(units))
 	for _, u := range units {
+		pts, rings, err := unitPoints(u)
+		if err != nil {
+			return nil, err
+		}
+		ly.pts = append(ly.pts, pts)
 		ub := [4]float64{math.Inf(1), math.Inf(1), math.Inf(-1), math.Inf(-1)}
-		for _, poly := range u.Geom {
+		for _, poly := range rings {
+			if len(poly) == 0 {
+				continue
+			}
 			pb := [4]float64{math.Inf(1), math.Inf(1), math.Inf(-1), math.Inf(-1)}
-			rings := 0
-			for _, ring := range poly {
-				if len(ring) < 3 {
-					continue
-				}
-				for _, p := range ring {
-					if math.IsNaN(p[0]) || math.IsNaN(p[1]) || math.IsInf(p[0], 0) || math.IsInf(p[1], 0) {
-						return nil, fmt.Errorf("index: unit %q has a non-finite coordinate", u.Code)
-					}
-					ly.coords = append(ly.coords, p[0], p[1])
+			for _, r := range poly {
+				for _, p := range pts[r.lo:r.hi] {
 					pb[0], pb[1] = min(pb[0], p[0]), min(pb[1], p[1])
 					pb[2], pb[3] = max(pb[2], p[0]), max(pb[3], p[1])
 				}
-				if ring[0] != ring[len(ring)-1] {
-					ly.coords = append(ly.coords, ring[0][0], ring[0][1])
-				}
-				if len(ly.coords) > math.MaxInt32 {
-					return nil, fmt.Errorf("index: too many vertices")
-				}
-				ly.ringOff = append(ly.ringOff, int32(len(ly.coords)))
-				rings++
+				ly.rings = append(ly.rings, r)
 			}
-			if rings == 0 {
-				continue
-			}
-			ly.polyRing = append(ly.polyRing, int32(len(ly.ringOff)-1))
+			ly.polyRing = append(ly.polyRing, int32(len(ly.rings)))
 			ly.polyBox = append(ly.polyBox, pb[:]...)
 			ub[0], ub[1] = min(ub[0], pb[0]), min(ub[1], pb[1])
 			ub[2], ub[3] = max(ub[2], pb[2]), max(ub[3], pb[3])
@@ -108,6 +102,61 @@ func buildLayer(units []*geo.Unit, clip *[4]float64) (*layer, error) {
 	}
 	ly.buildCells()
 	return ly, nil
+}
+
+// unitPoints returns the points of a unit's rings as one slice, and for each polygon where
+// its rings (those of three points or more, each closed) lie in it. When the loaded rings
+// already lie one after another in one array and are closed, as a one-ring polygon read from
+// WKB does, the slice is the loaded geometry itself: the index then holds no copy of the
+// boundaries it tests. Otherwise it is a copy, closed where a ring is not. The geometry is
+// never written.
+func unitPoints(u *geo.Unit) ([]orb.Point, [][]span, error) {
+	rings := make([][]span, len(u.Geom))
+	var base []orb.Point // the array the rings lie in, while they lie in one
+	n, closing, shared := 0, 0, true
+	for i, poly := range u.Geom {
+		for _, ring := range poly {
+			if len(ring) == 0 {
+				continue
+			}
+			for _, p := range ring {
+				if math.IsNaN(p[0]) || math.IsNaN(p[1]) || math.IsInf(p[0], 0) || math.IsInf(p[1], 0) {
+					return nil, nil, fmt.Errorf("index: unit %q has a non-finite coordinate", u.Code)
+				}
+			}
+			if base == nil {
+				base = ring[:cap(ring)]
+			}
+			shared = shared && n+len(ring) <= len(base) && &base[n] == &ring[0] && ring[0] == ring[len(ring)-1]
+			if len(ring) >= 3 {
+				rings[i] = append(rings[i], span{int32(n), int32(n + len(ring))})
+				closing++
+			}
+			n += len(ring)
+			if n > math.MaxInt32-1 {
+				return nil, nil, fmt.Errorf("index: unit %q has too many vertices", u.Code)
+			}
+		}
+	}
+	if shared {
+		return base[:n:n], rings, nil
+	}
+	pts := make([]orb.Point, 0, n+closing)
+	for i, poly := range u.Geom {
+		rings[i] = rings[i][:0]
+		for _, ring := range poly {
+			if len(ring) < 3 {
+				continue
+			}
+			lo := len(pts)
+			pts = append(pts, ring...)
+			if ring[0] != ring[len(ring)-1] {
+				pts = append(pts, ring[0])
+			}
+			rings[i] = append(rings[i], span{int32(lo), int32(len(pts))})
+		}
+	}
+	return pts, rings, nil
 }
 
 // Flags of a candidate whose boundary touches its cell.
@@ -159,12 +208,13 @@ func (ly *layer) buildCells() {
 	for u := 0; u < ly.n; u++ {
 		cellSeg = cellSeg[:0]
 		mark := int32(u + 1)
+		pts := ly.pts[u]
 		for p := ly.unitPoly[u]; p < ly.unitPoly[u+1]; p++ {
 			for r := ly.polyRing[p]; r < ly.polyRing[p+1]; r++ {
-				off := int(ly.ringOff[r])
-				c := ly.coords[off:ly.ringOff[r+1]]
-				for k := 2; k+1 < len(c); k += 2 {
-					ax, ay, bx, by := c[k-2], c[k-1], c[k], c[k+1]
+				off := int(ly.rings[r].lo)
+				c := pts[off:ly.rings[r].hi]
+				for k := 1; k < len(c); k++ {
+					ax, ay, bx, by := c[k-1][0], c[k-1][1], c[k][0], c[k][1]
 					x0, x1 := cellRange(min(ax, bx), max(ax, bx), ly.minX, ly.invW, ly.nx)
 					y0, y1 := cellRange(min(ay, by), max(ay, by), ly.minY, ly.invH, ly.ny)
 					straight := ax == bx || ay == by || (x0 == x1 && y0 == y1)
@@ -187,7 +237,7 @@ func (ly *layer) buildCells() {
 								}
 							}
 							stamp[cell] = mark
-							cellSeg = append(cellSeg, uint64(cell)<<32|uint64(off+k-2))
+							cellSeg = append(cellSeg, uint64(cell)<<32|uint64(off+k-1))
 						}
 					}
 				}
@@ -204,7 +254,7 @@ func (ly *layer) buildCells() {
 			qx, qy := ly.centre(cell)
 			onEdge := false
 			for _, k := range segs[from:] {
-				if onSegment(ly.coords[k:k+4:k+4], qx, qy) {
+				if onSegment(pts[k:k+2:k+2], qx, qy) {
 					onEdge = true
 					break
 				}
@@ -280,9 +330,9 @@ func (ly *layer) centre(cell int) (float64, float64) {
 	return ly.minX + (float64(cx)+0.5)*ly.cw, ly.minY + (float64(cy)+0.5)*ly.ch
 }
 
-// onSegment reports whether x, y lies on the segment s = ax, ay, bx, by.
-func onSegment(s []float64, x, y float64) bool {
-	ax, ay, bx, by := s[0], s[1], s[2], s[3]
+// onSegment reports whether x, y lies on the segment from s[0] to s[1].
+func onSegment(s []orb.Point, x, y float64) bool {
+	ax, ay, bx, by := s[0][0], s[0][1], s[1][0], s[1][1]
 	return x >= min(ax, bx) && x <= max(ax, bx) && y >= min(ay, by) && y <= max(ay, by) &&
 		(bx-ax)*(y-ay) == (by-ay)*(x-ax)
 }
@@ -308,7 +358,7 @@ func (ly *layer) find(x, y float64) int {
 		}
 		if f := ly.candFlag[i]; f&centreUsable != 0 {
 			qx, qy := ly.centre(c)
-			switch ly.localCovers(x, y, qx, qy, ly.segs[ly.candSeg[i]:ly.candSeg[i+1]], f&centreInside != 0) {
+			switch localCovers(x, y, qx, qy, ly.pts[e], ly.segs[ly.candSeg[i]:ly.candSeg[i+1]], f&centreInside != 0) {
 			case 1:
 				return int(e)
 			case 0:
@@ -322,7 +372,7 @@ func (ly *layer) find(x, y float64) int {
 	return -1
 }
 
-// localCovers decides whether a unit covers x, y from the segments of the unit that touch the
+// localCovers decides whether a unit covers x, y from the segments of the unit (pts) that touch the
 // point's cell and whether the cell's centre qx, qy is inside: walking from the point
 // horizontally to (qx, y) and then vertically to the centre, the inside status flips at each
 // crossing, and every crossing is with a segment that touches the cell. (Ray casting to the
@@ -330,11 +380,11 @@ func (ly *layer) find(x, y float64) int {
 // returns 1 when covered, 0 when not, and 2 when (qx, y) lies on the boundary and the caller
 // must test the whole polygon. Parity is counted over all the unit's polygons, which is right
 // for valid multipolygons (parts with disjoint interiors).
-func (ly *layer) localCovers(x, y, qx, qy float64, segs []int32, centreIn bool) int {
+func localCovers(x, y, qx, qy float64, pts []orb.Point, segs []int32, centreIn bool) int {
 	in := centreIn
 	for _, k := range segs {
-		s := ly.coords[k : k+4 : k+4]
-		ax, ay, bx, by := s[0], s[1], s[2], s[3]
+		s := pts[k : k+2 : k+2]
+		ax, ay, bx, by := s[0][0], s[0][1], s[1][0], s[1][1]
 		dx, dy := bx-ax, by-ay
 		if (ay <= y || by <= y) && (ay >= y || by >= y) {
 			cp := dx*(y-ay) - dy*(x-ax)
@@ -374,6 +424,7 @@ func (ly *layer) covers(u int, x, y float64) bool {
 	if x < b[0] || x > b[2] || y < b[1] || y > b[3] {
 		return false
 	}
+	pts := ly.pts[u]
 	for p := ly.unitPoly[u]; p < ly.unitPoly[u+1]; p++ {
 		pb := ly.polyBox[4*p : 4*p+4 : 4*p+4]
 		if x < pb[0] || x > pb[2] || y < pb[1] || y > pb[3] {
@@ -381,10 +432,10 @@ func (ly *layer) covers(u int, x, y float64) bool {
 		}
 		in := false
 		for r := ly.polyRing[p]; r < ly.polyRing[p+1]; r++ {
-			c := ly.coords[ly.ringOff[r]:ly.ringOff[r+1]]
-			ax, ay := c[0], c[1]
-			for k := 2; k+1 < len(c); k += 2 {
-				bx, by := c[k], c[k+1]
+			c := pts[ly.rings[r].lo:ly.rings[r].hi]
+			ax, ay := c[0][0], c[0][1]
+			for k := 1; k < len(c); k++ {
+				bx, by := c[k][0], c[k][1]
 				if (ay <= y || by <= y) && (ay >= y || by >= y) {
 					cr := (bx-ax)*(y-ay) - (by-ay)*(x-ax)
 					if cr == 0 {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"maps"
 	"slices"
-	"sort"
 	"sync/atomic"
 	"time"
 
@@ -29,8 +28,10 @@ type liveState struct {
 	builtAt time.Time
 }
 
-// NewLive builds the first index from a snapshot taken at change-log position seq. It keeps
-// its own copy of the units (the geometry is shared: callers must not modify it).
+// NewLive builds the first index from a snapshot taken at change-log position seq (the
+// units and people of a geo.State). It keeps its own list of the units, but shares their
+// geometry, which it reads in place and never modifies: callers must not modify it either
+// (the tile sets share it too).
 func NewLive(units []geo.Unit, people []geo.Responsibility, seq int64) (*Live, error) {
 	byCode, err := unitMap(slices.Clone(units))
 	if err != nil {
@@ -253,7 +254,7 @@ func (p *patch) rebuildShards(li *levelIndex, boxes [][4]float64, b *chainBuilde
 		if old := li.shards[s]; old != nil {
 			cand = append(cand, old.codes...)
 		}
-		sort.Strings(cand)
+		slices.SortFunc(cand, geo.EdgeOrder)
 		cand = slices.Compact(cand)
 		var us []*geo.Unit
 		for _, code := range cand {
@@ -285,7 +286,7 @@ func (p *patch) rebuildShards(li *levelIndex, boxes [][4]float64, b *chainBuilde
 func (p *patch) chainFunc(old *layer, b *chainBuilder) func(*geo.Unit) (geo.Chain, error) {
 	return func(u *geo.Unit) (geo.Chain, error) {
 		if old != nil && !p.chainDirty[u.Code] {
-			if i := sort.SearchStrings(old.codes, u.Code); i < len(old.codes) && old.codes[i] == u.Code {
+			if i, ok := slices.BinarySearchFunc(old.codes, u.Code, geo.EdgeOrder); ok {
 				return old.chains[i], nil
 			}
 		}
