@@ -2,6 +2,8 @@ package api_test
 
 import (
 	"context"
+	"errors"
+	"io/fs"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -14,6 +16,7 @@ import (
 	"github.com/gridmap/gridmap/genfiles"
 	"github.com/gridmap/gridmap/geo/access"
 	"github.com/gridmap/gridmap/geo/gen"
+	"github.com/gridmap/gridmap/geo/importfile"
 	"github.com/gridmap/gridmap/geo/index"
 	"github.com/gridmap/gridmap/postgis"
 	"github.com/gridmap/gridmap/postgis/pgtest"
@@ -94,38 +97,16 @@ func loadSample(db *postgis.DB, dir string) error {
 	if err := genfiles.WriteDir(county, dir); err != nil {
 		return err
 	}
-	ctx := context.Background()
-	imports := []struct {
-		file string
-		run  func(ctx context.Context, file string, r *os.File) error
-	}{
-		{gen.UnitsFile, func(ctx context.Context, n string, r *os.File) error {
-			_, err := db.ImportUnits(ctx, n, r, nil)
-			return err
-		}},
-		{gen.FeaturesFile, func(ctx context.Context, n string, r *os.File) error {
-			_, err := db.ImportFeatures(ctx, n, r, nil)
-			return err
-		}},
-		{gen.TenHHFile, func(ctx context.Context, n string, r *os.File) error {
-			_, err := db.ImportTenHH(ctx, n, r, nil)
-			return err
-		}},
-		{gen.PeopleFile, func(ctx context.Context, n string, r *os.File) error {
-			_, err := db.ImportPeople(ctx, n, r, nil)
-			return err
-		}},
-		{gen.HouseholdsFile, func(ctx context.Context, n string, r *os.File) error {
-			_, err := db.ImportHouseholds(ctx, n, r, nil)
-			return err
-		}},
-	}
-	for _, im := range imports {
-		f, err := os.Open(filepath.Join(dir, im.file))
+	// The files present, in the order of importfile.Kinds, as `gridmap import dir` loads them.
+	for _, k := range importfile.Kinds {
+		f, err := os.Open(filepath.Join(dir, k.File))
+		if errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
 		if err != nil {
 			return err
 		}
-		err = im.run(ctx, im.file, f)
+		_, err = db.Import(context.Background(), k, k.File, f, nil)
 		f.Close()
 		if err != nil {
 			return err

@@ -112,21 +112,21 @@ func invalidGeometryCheck(table, keyCol string) check {
 }
 
 func invalidGeometryProblem(r pgx.CollectableRow) (geo.Problem, error) {
-	var idx int32
-	var key, reason string
+	var reason string
 	var x, y *float64
 	var parts *int32
-	if err := r.Scan(&idx, &key, &reason, &x, &y, &parts); err != nil {
-		return geo.Problem{}, err
+	p, err := scanProblem(r, "geometry", &reason, &x, &y, &parts)
+	if err != nil {
+		return p, err
 	}
-	msg := describeReason(reason)
+	p.Message = describeReason(reason)
 	if x != nil && y != nil {
-		msg += fmt.Sprintf(" near %.6f,%.6f", *x, *y)
+		p.Message += fmt.Sprintf(" near %.6f,%.6f", *x, *y)
 	}
 	if reason == "Self-intersection" && parts != nil && *parts > 1 {
-		msg += " (or two polygons of the multipolygon overlap there)"
+		p.Message += " (or two polygons of the multipolygon overlap there)"
 	}
-	return geo.Problem{Index: int(idx), Key: key, Field: "geometry", Message: msg}, nil
+	return p, nil
 }
 
 // describeReason rewords GEOS's validity reasons for people who draw boundaries.

@@ -1,9 +1,7 @@
 package postgis
 
 import (
-	"context"
 	"fmt"
-	"io"
 
 	"github.com/gridmap/gridmap/geo"
 	"github.com/gridmap/gridmap/geo/importfile"
@@ -11,40 +9,25 @@ import (
 	"github.com/paulmach/orb/encoding/ewkb"
 )
 
-// ImportFeatures loads features.geojson from r (file names it in messages). A feature
-// without county_code gets the stored county that covers it. A feature that exists is
-// replaced only when something in it changed. It returns a *geo.ImportError (Invalid)
-// listing every problem when the file has any, storing nothing, and an Unavailable error
-// when the database cannot be reached.
-func (db *DB) ImportFeatures(ctx context.Context, file string, r io.Reader, progress Progress) (ImportCounts, error) {
-	return pipeline[geo.Feature]{
-		read:     importfile.ReadFeatures,
-		validate: geo.ValidateFeatures,
-		stageSQL: createFeatureStageSQL,
-		table:    "import_features",
-		cols:     []string{"idx", "id", "layer", "name", "county_code", "geom", "attrs"},
-		row:      featureRow,
-		analyze:  true,
-		checks: []check{
-			invalidGeometryCheck("import_features", "id"),
-			{sql: featureCountyGivenSQL, problem: featureCountyGivenProblem},
-			{sql: featureCountyFillSQL, args: []any{invalidIdx}},
-			{sql: featureNoCountySQL, problem: featureNoCountyProblem, args: []any{invalidIdx}},
-		},
-		upsertSQL: upsertFeaturesSQL,
-	}.run(ctx, db, file, r, progress)
+// featurePipeline loads features.geojson. A feature without county_code gets the stored
+// county that covers it. A feature that exists is replaced only when something in it
+// changed.
+var featurePipeline = pipeline[geo.Feature]{
+	read:     importfile.ReadFeatures,
+	validate: geo.ValidateFeatures,
+	table:    "import_features",
+	columns: []string{"id text NOT NULL", "layer text NOT NULL", "name text NOT NULL",
+		"county_code text", "geom geometry NOT NULL", "attrs jsonb NOT NULL"},
+	row:     featureRow,
+	analyze: true,
+	checks: []check{
+		invalidGeometryCheck("import_features", "id"),
+		{sql: featureCountyGivenSQL, problem: featureCountyGivenProblem},
+		{sql: featureCountyFillSQL, args: []any{invalidIdx}},
+		{sql: featureNoCountySQL, problem: featureNoCountyProblem, args: []any{invalidIdx}},
+	},
+	upsertSQL: upsertFeaturesSQL,
 }
-
-const createFeatureStageSQL = `
-CREATE TEMP TABLE import_features (
-    idx         integer NOT NULL,
-    id          text NOT NULL,
-    layer       text NOT NULL,
-    name        text NOT NULL,
-    county_code text,
-    geom        geometry NOT NULL,
-    attrs       jsonb NOT NULL
-) ON COMMIT DROP`
 
 // featureRow is a feature's row of import_features.
 func featureRow(f geo.Feature) ([]any, error) {
@@ -92,24 +75,23 @@ WHERE s.county_code IS NULL AND s.idx <> ALL($1)
 ORDER BY s.idx`
 
 func featureCountyGivenProblem(r pgx.CollectableRow) (geo.Problem, error) {
-	var idx int32
-	var id, county string
-	if err := r.Scan(&idx, &id, &county); err != nil {
-		return geo.Problem{}, err
+	var county string
+	p, err := scanProblem(r, "county_code", &county)
+	if err != nil {
+		return p, err
 	}
-	return geo.Problem{Index: int(idx), Key: id, Field: "county_code",
-		Message: fmt.Sprintf("county %s is not in the database: load its units first", county)}, nil
+	p.Message = fmt.Sprintf("county %s is not in the database: load its units first", county)
+	return p, nil
 }
 
 func featureNoCountyProblem(r pgx.CollectableRow) (geo.Problem, error) {
-	var idx int32
-	var id string
 	var x, y float64
-	if err := r.Scan(&idx, &id, &x, &y); err != nil {
-		return geo.Problem{}, err
+	p, err := scanProblem(r, "county_code", &x, &y)
+	if err != nil {
+		return p, err
 	}
-	return geo.Problem{Index: int(idx), Key: id, Field: "county_code", Message: fmt.Sprintf(
-		"no stored county covers the feature (near %.6f,%.6f): give county_code or load the county first", x, y)}, nil
+	p.Message = fmt.Sprintf("no stored county covers the feature (near %.6f,%.6f): give county_code or load the county first", x, y)
+	return p, nil
 }
 
 // upsertFeaturesSQL inserts new features and replaces changed ones; as for units, the

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/gridmap/gridmap/geo"
+	"github.com/gridmap/gridmap/geo/importfile"
 	"github.com/gridmap/gridmap/postgis"
 	"github.com/gridmap/gridmap/postgis/pgtest"
 )
@@ -108,43 +109,36 @@ func withProps(feat map[string]any, extra map[string]any) map[string]any {
 	return feat
 }
 
-// importKind runs the import method for kind on content.
+// importKind imports content as a file of the kind named kind.
 func importKind(db *postgis.DB, kind, content string) (postgis.ImportCounts, error) {
 	return importWith(db, kind, content, nil)
 }
 
 func importWith(db *postgis.DB, kind, content string, progress postgis.Progress) (postgis.ImportCounts, error) {
-	ctx := context.Background()
-	r := strings.NewReader(content)
-	switch kind {
-	case "units":
-		return db.ImportUnits(ctx, "units.geojson", r, progress)
-	case "divisions":
-		return db.ImportDivisions(ctx, "divisions.csv", r, progress)
-	case "features":
-		return db.ImportFeatures(ctx, "features.geojson", r, progress)
-	case "tenhh":
-		return db.ImportTenHH(ctx, "tenhh.csv", r, progress)
-	case "people":
-		return db.ImportPeople(ctx, "people.csv", r, progress)
-	case "households":
-		return db.ImportHouseholds(ctx, "households.csv", r, progress)
+	k, ok := importfile.KindNamed(kind)
+	if !ok {
+		return postgis.ImportCounts{}, fmt.Errorf("no import kind %q", kind)
 	}
-	panic("unknown kind " + kind)
+	return db.Import(context.Background(), k, k.File, strings.NewReader(content), progress)
 }
 
-// load imports every file of the fixture, failing the test on any error.
+// load imports every file of the fixture in the order of importfile.Kinds, failing the
+// test on any error.
 func (f fixture) load(t *testing.T, db *postgis.DB) map[string]postgis.ImportCounts {
 	t.Helper()
+	files := map[importfile.Kind]string{importfile.Units: f.units, importfile.Features: f.features,
+		importfile.TenHH: f.tenhh, importfile.People: f.people, importfile.Households: f.households}
 	out := map[string]postgis.ImportCounts{}
-	for _, k := range []struct{ kind, content string }{
-		{"units", f.units}, {"features", f.features}, {"tenhh", f.tenhh}, {"people", f.people}, {"households", f.households},
-	} {
-		c, err := importKind(db, k.kind, k.content)
-		if err != nil {
-			t.Fatalf("import %s: %v", k.kind, err)
+	for _, k := range importfile.Kinds {
+		content, ok := files[k]
+		if !ok {
+			continue
 		}
-		out[k.kind] = c
+		c, err := importKind(db, k.Name, content)
+		if err != nil {
+			t.Fatalf("import %s: %v", k.Name, err)
+		}
+		out[k.Name] = c
 	}
 	return out
 }

@@ -1,9 +1,7 @@
 package postgis
 
 import (
-	"context"
 	"fmt"
-	"io"
 
 	"github.com/gridmap/gridmap/geo"
 	"github.com/gridmap/gridmap/geo/importfile"
@@ -11,31 +9,18 @@ import (
 	"github.com/paulmach/orb/encoding/ewkb"
 )
 
-// ImportTenHH loads tenhh.csv from r (file names it in messages): ten-household units under
-// stored grids. It returns a *geo.ImportError (Invalid) listing every problem when the file
-// has any, storing nothing, and an Unavailable error when the database cannot be reached.
-func (db *DB) ImportTenHH(ctx context.Context, file string, r io.Reader, progress Progress) (ImportCounts, error) {
-	return pipeline[geo.TenHH]{
-		read:     importfile.ReadTenHH,
-		validate: geo.ValidateTenHH,
-		stageSQL: createTenHHStageSQL,
-		table:    "import_tenhh",
-		cols:     []string{"idx", "code", "grid_code", "name"},
-		row: func(t geo.TenHH) ([]any, error) {
-			return []any{t.Code, t.GridCode, t.Name}, nil
-		},
-		checks:    []check{{sql: tenhhGridSQL, problem: tenhhGridProblem}},
-		upsertSQL: upsertTenHHSQL,
-	}.run(ctx, db, file, r, progress)
+// tenhhPipeline loads tenhh.csv: ten-household units under stored grids.
+var tenhhPipeline = pipeline[geo.TenHH]{
+	read:     importfile.ReadTenHH,
+	validate: geo.ValidateTenHH,
+	table:    "import_tenhh",
+	columns:  []string{"code text NOT NULL", "grid_code text NOT NULL", "name text NOT NULL"},
+	row: func(t geo.TenHH) ([]any, error) {
+		return []any{t.Code, t.GridCode, t.Name}, nil
+	},
+	checks:    []check{{sql: tenhhGridSQL, problem: tenhhGridProblem}},
+	upsertSQL: upsertTenHHSQL,
 }
-
-const createTenHHStageSQL = `
-CREATE TEMP TABLE import_tenhh (
-    idx       integer NOT NULL,
-    code      text NOT NULL,
-    grid_code text NOT NULL,
-    name      text NOT NULL
-) ON COMMIT DROP`
 
 // tenhhGridSQL finds ten-household units whose grid is not stored, or is not a grid.
 const tenhhGridSQL = `
@@ -46,17 +31,17 @@ WHERE u.level IS DISTINCT FROM 'grid'
 ORDER BY s.idx`
 
 func tenhhGridProblem(r pgx.CollectableRow) (geo.Problem, error) {
-	var idx int32
-	var code, grid string
+	var grid string
 	var level *string
-	if err := r.Scan(&idx, &code, &grid, &level); err != nil {
-		return geo.Problem{}, err
+	p, err := scanProblem(r, "grid_code", &grid, &level)
+	if err != nil {
+		return p, err
 	}
-	msg := fmt.Sprintf("grid %s is not in the database", grid)
+	p.Message = fmt.Sprintf("grid %s is not in the database", grid)
 	if level != nil {
-		msg = fmt.Sprintf("%s is a %s, not a grid", grid, *level)
+		p.Message = fmt.Sprintf("%s is a %s, not a grid", grid, *level)
 	}
-	return geo.Problem{Index: int(idx), Key: code, Field: "grid_code", Message: msg}, nil
+	return p, nil
 }
 
 const upsertTenHHSQL = `
@@ -65,36 +50,22 @@ const upsertTenHHSQL = `
     ON CONFLICT (code) DO UPDATE SET grid_code = EXCLUDED.grid_code, name = EXCLUDED.name
     WHERE (t.grid_code, t.name) IS DISTINCT FROM (EXCLUDED.grid_code, EXCLUDED.name)`
 
-// ImportHouseholds loads households.csv from r (file names it in messages). Each household's
-// ten-household unit must be stored and its point must lie inside that unit's grid. It
-// returns a *geo.ImportError (Invalid) listing every problem when the file has any, storing
-// nothing, and an Unavailable error when the database cannot be reached.
-func (db *DB) ImportHouseholds(ctx context.Context, file string, r io.Reader, progress Progress) (ImportCounts, error) {
-	return pipeline[geo.Household]{
-		read:     importfile.ReadHouseholds,
-		validate: geo.ValidateHouseholds,
-		stageSQL: createHouseholdStageSQL,
-		table:    "import_households",
-		cols:     []string{"idx", "id", "unit_code", "address", "members", "geom"},
-		// Points go as EWKB, PostGIS's binary input, straight into a geometry column.
-		row: func(h geo.Household) ([]any, error) {
-			return []any{h.ID, h.UnitCode, h.Address, int32(h.Members), ewkb.MustMarshal(h.Point, 4326)}, nil
-		},
-		analyze:   true,
-		checks:    []check{{sql: householdPlaceSQL, problem: householdProblem}},
-		upsertSQL: upsertHouseholdsSQL,
-	}.run(ctx, db, file, r, progress)
+// householdPipeline loads households.csv. Each household's ten-household unit must be
+// stored and its point must lie inside that unit's grid.
+var householdPipeline = pipeline[geo.Household]{
+	read:     importfile.ReadHouseholds,
+	validate: geo.ValidateHouseholds,
+	table:    "import_households",
+	columns: []string{"id text NOT NULL", "unit_code text NOT NULL", "address text NOT NULL",
+		"members integer NOT NULL", "geom geometry(Point, 4326) NOT NULL"},
+	// Points go as EWKB, PostGIS's binary input, straight into a geometry column.
+	row: func(h geo.Household) ([]any, error) {
+		return []any{h.ID, h.UnitCode, h.Address, int32(h.Members), ewkb.MustMarshal(h.Point, 4326)}, nil
+	},
+	analyze:   true,
+	checks:    []check{{sql: householdPlaceSQL, problem: householdProblem}},
+	upsertSQL: upsertHouseholdsSQL,
 }
-
-const createHouseholdStageSQL = `
-CREATE TEMP TABLE import_households (
-    idx       integer NOT NULL,
-    id        text NOT NULL,
-    unit_code text NOT NULL,
-    address   text NOT NULL,
-    members   integer NOT NULL,
-    geom      geometry(Point, 4326) NOT NULL
-) ON COMMIT DROP`
 
 // householdPlaceSQL finds households whose ten-household unit is not stored, whose grid
 // has no boundary, or whose point lies outside that grid, with the distance to the grid in
@@ -109,16 +80,15 @@ WHERE t.code IS NULL OR g.geom IS NULL OR NOT ST_Covers(g.geom, s.geom)
 ORDER BY s.idx`
 
 func householdProblem(r pgx.CollectableRow) (geo.Problem, error) {
-	var idx int32
-	var id, unit string
+	var unit string
 	var lon, lat float64
 	var grid *string
 	var hasBoundary bool
 	var dist *float64
-	if err := r.Scan(&idx, &id, &unit, &lon, &lat, &grid, &hasBoundary, &dist); err != nil {
-		return geo.Problem{}, err
+	p, err := scanProblem(r, "unit_code", &unit, &lon, &lat, &grid, &hasBoundary, &dist)
+	if err != nil {
+		return p, err
 	}
-	p := geo.Problem{Index: int(idx), Key: id, Field: "unit_code"}
 	switch {
 	case grid == nil:
 		p.Message = fmt.Sprintf("ten-household unit %s is not in the database: load tenhh.csv first", unit)

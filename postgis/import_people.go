@@ -3,44 +3,28 @@ package postgis
 import (
 	"context"
 	"fmt"
-	"io"
 
 	"github.com/gridmap/gridmap/geo"
 	"github.com/gridmap/gridmap/geo/importfile"
 	"github.com/jackc/pgx/v5"
 )
 
-// ImportPeople loads people.csv from r (file names it in messages): people are upserted by
-// id, and the responsibilities of every person in the file are replaced by the file's rows.
-// Counts are of persons; one whose name, phone or set of roles changed counts as updated.
-// It returns a *geo.ImportError (Invalid) listing every problem when the file has any,
-// storing nothing, and an Unavailable error when the database cannot be reached.
-func (db *DB) ImportPeople(ctx context.Context, file string, r io.Reader, progress Progress) (ImportCounts, error) {
-	return pipeline[geo.Responsibility]{
-		read:     importfile.ReadPeople,
-		validate: geo.ValidateResponsibilities,
-		stageSQL: createPeopleStageSQL,
-		table:    "import_people",
-		cols:     []string{"idx", "id", "name", "phone", "role", "unit_code", "want_level"},
-		row: func(p geo.Responsibility) ([]any, error) {
-			// The level each role answers for comes from geo, so SQL needs no copy of it.
-			return []any{p.PersonID, p.Name, p.Phone, string(p.Role), p.UnitCode, string(geo.RoleLevel[p.Role])}, nil
-		},
-		checks: []check{{sql: peopleTargetSQL, problem: peopleProblem}},
-		store:  storePeople,
-	}.run(ctx, db, file, r, progress)
+// peoplePipeline loads people.csv: people are upserted by id, and the responsibilities of
+// every person in the file are replaced by the file's rows. Counts are of persons; one whose
+// name, phone or set of roles changed counts as updated.
+var peoplePipeline = pipeline[geo.Responsibility]{
+	read:     importfile.ReadPeople,
+	validate: geo.ValidateResponsibilities,
+	table:    "import_people",
+	columns: []string{"id text NOT NULL", "name text NOT NULL", "phone text NOT NULL",
+		"role text NOT NULL", "unit_code text NOT NULL", "want_level text NOT NULL"},
+	row: func(p geo.Responsibility) ([]any, error) {
+		// The level each role answers for comes from geo, so SQL needs no copy of it.
+		return []any{p.PersonID, p.Name, p.Phone, string(p.Role), p.UnitCode, string(geo.RoleLevel[p.Role])}, nil
+	},
+	checks: []check{{sql: peopleTargetSQL, problem: peopleProblem}},
+	store:  storePeople,
 }
-
-const createPeopleStageSQL = `
-CREATE TEMP TABLE import_people (
-    idx        integer NOT NULL,
-    id         text NOT NULL,
-    name       text NOT NULL,
-    phone      text NOT NULL,
-    role       text NOT NULL,
-    unit_code  text NOT NULL,
-    want_level text NOT NULL
-) ON COMMIT DROP`
 
 // peopleTargetSQL finds rows whose unit is not stored or is at a level the role does not
 // answer for: a unit_head needs a ten-household unit, every other role a unit of its level.
@@ -54,14 +38,13 @@ WHERE CASE WHEN s.role = 'unit_head' THEN t.code IS NULL
 ORDER BY s.idx`
 
 func peopleProblem(r pgx.CollectableRow) (geo.Problem, error) {
-	var idx int32
-	var id, role, unit, want string
+	var role, unit, want string
 	var level *string
 	var isTenHH bool
-	if err := r.Scan(&idx, &id, &role, &unit, &want, &level, &isTenHH); err != nil {
-		return geo.Problem{}, err
+	p, err := scanProblem(r, "unit_code", &role, &unit, &want, &level, &isTenHH)
+	if err != nil {
+		return p, err
 	}
-	p := geo.Problem{Index: int(idx), Key: id, Field: "unit_code"}
 	switch {
 	case role == string(geo.UnitHead) && level != nil:
 		p.Message = fmt.Sprintf("%s is a %s, but a unit_head answers for a ten-household unit", unit, *level)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/gridmap/gridmap/geo"
 	"github.com/gridmap/gridmap/geo/importfile"
@@ -17,11 +18,11 @@ type pipeline[T any] struct {
 	read func(io.Reader) (importfile.Rows[T], error)
 	// validate runs geo's checks on all the file's items before the database is touched.
 	validate func(items []T, index []int, item string) []geo.Problem
-	// stageSQL creates the temporary staging table, dropped on commit.
-	stageSQL string
-	// table is the staging table, and cols its columns, idx first.
-	table string
-	cols  []string
+	// table is the temporary staging table, dropped on commit. Its first column is idx, the
+	// item's position in the file; columns defines the others ("name type"), in the order
+	// row gives them.
+	table   string
+	columns []string
 	// row gives the columns after idx of one item; an error stops the import after the
 	// COPY, the first one being returned.
 	row func(it T) ([]any, error)
@@ -52,6 +53,18 @@ type check struct {
 	// marksInvalid says the check's problems are invalid geometries, whose rows later
 	// geometric checks leave out.
 	marksInvalid bool
+}
+
+// scanProblem scans a row of a check whose first two columns are the staging row's idx and
+// key, and the others into more. It returns the problem at that row with field set and the
+// message left for the caller to write.
+func scanProblem(r pgx.CollectableRow, field string, more ...any) (geo.Problem, error) {
+	var idx int32
+	var key string
+	if err := r.Scan(append([]any{&idx, &key}, more...)...); err != nil {
+		return geo.Problem{}, err
+	}
+	return geo.Problem{Index: int(idx), Key: key, Field: field}, nil
 }
 
 // invalidIdx, as an argument of a check, stands for the idx of the rows found so far with
@@ -107,11 +120,17 @@ func (p pipeline[T]) run(ctx context.Context, db *DB, file string, r io.Reader, 
 
 // stage creates the staging table and copies the rows into it.
 func (p pipeline[T]) stage(ctx context.Context, tx pgx.Tx, rows importfile.Rows[T], progress Progress) error {
-	if _, err := tx.Exec(ctx, p.stageSQL); err != nil {
+	defs := append([]string{"idx integer NOT NULL"}, p.columns...)
+	create := fmt.Sprintf("CREATE TEMP TABLE %s (\n    %s\n) ON COMMIT DROP", p.table, strings.Join(defs, ",\n    "))
+	if _, err := tx.Exec(ctx, create); err != nil {
 		return err
 	}
+	cols := make([]string, len(defs))
+	for i, d := range defs {
+		cols[i], _, _ = strings.Cut(d, " ")
+	}
 	var rowErr error
-	err := copyRows(ctx, tx, p.table, p.cols, len(rows.Items), func(i int) []any {
+	err := copyRows(ctx, tx, p.table, cols, len(rows.Items), func(i int) []any {
 		vals, err := p.row(rows.Items[i])
 		if err != nil && rowErr == nil {
 			rowErr = err

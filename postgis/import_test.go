@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/gridmap/gridmap/geo"
+	"github.com/gridmap/gridmap/geo/importfile"
 	"github.com/gridmap/gridmap/postgis"
 	"github.com/gridmap/gridmap/postgis/pgtest"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -220,7 +221,7 @@ func TestImportUnavailable(t *testing.T) {
 	}
 	defer pool.Close()
 	db := postgis.OverPool(pool)
-	_, err = db.ImportTenHH(context.Background(), "tenhh.csv", strings.NewReader("code,grid_code,name\n990106001001001001,990106001001001,x\n"), nil)
+	_, err = db.Import(context.Background(), importfile.TenHH, "tenhh.csv", strings.NewReader("code,grid_code,name\n990106001001001001,990106001001001,x\n"), nil)
 	if geo.KindOf(err) != geo.Unavailable {
 		t.Fatalf("kind %v (%v), want Unavailable", geo.KindOf(err), err)
 	}

@@ -1,7 +1,6 @@
 package postgis
 
 import (
-	"context"
 	"fmt"
 	"io"
 
@@ -16,59 +15,36 @@ import (
 // the last digit, and a sliver of a few square metres is noise, not a mistake.
 const outsideTolerance = 50.0
 
-// ImportUnits loads units.geojson from r (file names it in messages): units of any level,
-// in any order, with boundaries. A unit that exists is replaced only when something in it
-// changed, so its history gains a version only then. It returns a *geo.ImportError
-// (Invalid) listing every problem when the file has any, storing nothing, and an
-// Unavailable error when the database cannot be reached.
-func (db *DB) ImportUnits(ctx context.Context, file string, r io.Reader, progress Progress) (ImportCounts, error) {
-	return unitPipeline(importfile.ReadUnits, false).run(ctx, db, file, r, progress)
-}
+// unitPipeline loads units.geojson: units of any level, in any order, with boundaries. A
+// unit that exists is replaced only when something in it changed, so its history gains a
+// version only then.
+var unitPipeline = unitsFrom(importfile.ReadUnits, upsertUnitsSQL,
+	invalidGeometryCheck("import_units", "code"),
+	check{sql: unitOutsideSQL, problem: unitOutsideProblem, args: []any{invalidIdx, outsideTolerance}})
 
-// ImportDivisions loads divisions.csv from r: units known by code, name, level and parent
-// only. Loading a division that exists updates its name, level and parent but keeps its
-// boundary and attributes. Errors are as for ImportUnits.
-func (db *DB) ImportDivisions(ctx context.Context, file string, r io.Reader, progress Progress) (ImportCounts, error) {
-	return unitPipeline(importfile.ReadDivisions, true).run(ctx, db, file, r, progress)
-}
+// divisionPipeline loads divisions.csv: units known by code, name, level and parent only.
+// Loading a division that exists updates its name, level and parent but keeps its boundary
+// and attributes; without boundaries there are no geometric checks.
+var divisionPipeline = unitsFrom(importfile.ReadDivisions, upsertDivisionsSQL)
 
-// unitPipeline imports units read by read; divisions keeps the stored boundaries and
-// attributes and skips the geometric checks.
-func unitPipeline(read func(io.Reader) (importfile.Rows[geo.Unit], error), divisions bool) pipeline[geo.Unit] {
-	p := pipeline[geo.Unit]{
+// unitsFrom is the pipeline of units read by read and stored by upsertSQL, with the checks
+// every unit needs followed by geometric.
+func unitsFrom(read func(io.Reader) (importfile.Rows[geo.Unit], error), upsertSQL string, geometric ...check) pipeline[geo.Unit] {
+	return pipeline[geo.Unit]{
 		read:     read,
 		validate: geo.ValidateUnits,
-		stageSQL: createUnitStageSQL,
 		table:    "import_units",
-		cols:     []string{"idx", "code", "name", "level", "parent_code", "parent_level", "geom", "attrs"},
-		row:      unitRow,
-		analyze:  true,
-		checks: []check{
+		columns: []string{"code text NOT NULL", "name text NOT NULL", "level text NOT NULL",
+			"parent_code text", "parent_level text", "geom geometry", "attrs jsonb NOT NULL"},
+		row:     unitRow,
+		analyze: true,
+		checks: append([]check{
 			{sql: unitParentSQL, problem: unitParentProblem},
 			{sql: unitLevelChangeSQL, problem: unitLevelChangeProblem},
-		},
-		upsertSQL: upsertUnitsSQL,
+		}, geometric...),
+		upsertSQL: upsertSQL,
 	}
-	if divisions {
-		p.upsertSQL = upsertDivisionsSQL
-	} else {
-		p.checks = append(p.checks, invalidGeometryCheck("import_units", "code"),
-			check{sql: unitOutsideSQL, problem: unitOutsideProblem, args: []any{invalidIdx, outsideTolerance}})
-	}
-	return p
 }
-
-const createUnitStageSQL = `
-CREATE TEMP TABLE import_units (
-    idx          integer NOT NULL,
-    code         text NOT NULL,
-    name         text NOT NULL,
-    level        text NOT NULL,
-    parent_code  text,
-    parent_level text,
-    geom         geometry,
-    attrs        jsonb NOT NULL
-) ON COMMIT DROP`
 
 // unitRow is a unit's row of import_units. Geometry goes as EWKB, which is PostGIS's binary
 // input format, so COPY needs no per-row SQL function.
@@ -147,43 +123,43 @@ WHERE m.area > $2
 ORDER BY m.idx`
 
 func unitParentProblem(r pgx.CollectableRow) (geo.Problem, error) {
-	var idx int32
-	var code, parent, want string
+	var parent, want string
 	var found *string
-	if err := r.Scan(&idx, &code, &parent, &want, &found); err != nil {
-		return geo.Problem{}, err
+	p, err := scanProblem(r, "parent_code", &parent, &want, &found)
+	if err != nil {
+		return p, err
 	}
-	msg := fmt.Sprintf("parent %s is neither in the file nor in the database", parent)
+	p.Message = fmt.Sprintf("parent %s is neither in the file nor in the database", parent)
 	if found != nil {
-		msg = fmt.Sprintf("parent %s is a %s, but a unit with code %s sits under a %s", parent, *found, code, want)
+		p.Message = fmt.Sprintf("parent %s is a %s, but a unit with code %s sits under a %s", parent, *found, p.Key, want)
 	}
-	return geo.Problem{Index: int(idx), Key: code, Field: "parent_code", Message: msg}, nil
+	return p, nil
 }
 
 func unitLevelChangeProblem(r pgx.CollectableRow) (geo.Problem, error) {
-	var idx int32
-	var code, from, to string
+	var from, to string
 	var children int64
-	if err := r.Scan(&idx, &code, &from, &to, &children); err != nil {
-		return geo.Problem{}, err
+	p, err := scanProblem(r, "level", &from, &to, &children)
+	if err != nil {
+		return p, err
 	}
-	return geo.Problem{Index: int(idx), Key: code, Field: "level", Message: fmt.Sprintf(
-		"changes the stored %s into a %s, but %d stored units under it are not in the file", from, to, children)}, nil
+	p.Message = fmt.Sprintf("changes the stored %s into a %s, but %d stored units under it are not in the file", from, to, children)
+	return p, nil
 }
 
 func unitOutsideProblem(r pgx.CollectableRow) (geo.Problem, error) {
-	var idx int32
-	var code, parent string
+	var parent string
 	var area, x, y float64
-	if err := r.Scan(&idx, &code, &parent, &area, &x, &y); err != nil {
-		return geo.Problem{}, err
+	p, err := scanProblem(r, "geometry", &parent, &area, &x, &y)
+	if err != nil {
+		return p, err
 	}
 	size := fmt.Sprintf("%.0f m²", area)
 	if area >= 1e6 {
 		size = fmt.Sprintf("%.2f km²", area/1e6)
 	}
-	return geo.Problem{Index: int(idx), Key: code, Field: "geometry", Message: fmt.Sprintf(
-		"sticks out of its parent %s by %s (near %.6f,%.6f)", parent, size, x, y)}, nil
+	p.Message = fmt.Sprintf("sticks out of its parent %s by %s (near %.6f,%.6f)", parent, size, x, y)
+	return p, nil
 }
 
 // upsertUnitsSQL inserts new units and replaces changed ones. The WHERE leaves unchanged

@@ -12,5 +12,5 @@ func init() {
 
 // runBench is `gridmap bench`: the harness and its sections live in package bench.
 func runBench(ctx context.Context, args []string) error {
-	return bench.Main(ctx, newFlags("bench", bench.Usage), args, databaseURL())
+	return bench.Main(ctx, newFlags("bench", bench.Usage), args, envOr("DATABASE_URL", defaultDatabaseURL))
 }

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/gridmap/gridmap/geo"
+	"github.com/gridmap/gridmap/geo/importfile"
 	"github.com/gridmap/gridmap/postgis"
 )
 
@@ -18,25 +19,12 @@ func init() {
 	register("import", "load a file of units, divisions, features, ten-household units, people or households", runImport)
 }
 
-// importFunc is one of postgis.DB's Import methods.
-type importFunc func(ctx context.Context, file string, r io.Reader, progress postgis.Progress) (postgis.ImportCounts, error)
-
-// importKinds lists the kinds in the order `import dir` loads them (docs/formats.md): each
-// file refers only to what the files before it load.
-var importKinds = []struct {
-	kind, file string
-	method     func(db *postgis.DB) importFunc
-}{
-	{"divisions", "divisions.csv", func(db *postgis.DB) importFunc { return db.ImportDivisions }},
-	{"units", "units.geojson", func(db *postgis.DB) importFunc { return db.ImportUnits }},
-	{"features", "features.geojson", func(db *postgis.DB) importFunc { return db.ImportFeatures }},
-	{"tenhh", "tenhh.csv", func(db *postgis.DB) importFunc { return db.ImportTenHH }},
-	{"people", "people.csv", func(db *postgis.DB) importFunc { return db.ImportPeople }},
-	{"households", "households.csv", func(db *postgis.DB) importFunc { return db.ImportHouseholds }},
-}
-
 func runImport(ctx context.Context, args []string) error {
-	fs := newFlags("import", "<units|divisions|features|tenhh|people|households> FILE\n       gridmap import dir DIR")
+	var names []string
+	for _, k := range importfile.Kinds {
+		names = append(names, k.Name)
+	}
+	fs := newFlags("import", "<"+strings.Join(names, "|")+"> FILE\n       gridmap import dir DIR")
 	quiet := fs.Bool("q", false, "print no progress, only the summary line of each file")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -45,49 +33,43 @@ func runImport(ctx context.Context, args []string) error {
 		fs.Usage()
 		return geo.Errorf(geo.Invalid, "expected a kind and a file, or dir and a directory")
 	}
-	kind, path := fs.Arg(0), fs.Arg(1)
-	var kinds []string
-	for _, k := range importKinds {
-		kinds = append(kinds, k.kind)
-	}
-	if kind == "dir" {
+	name, path := fs.Arg(0), fs.Arg(1)
+	if name == "dir" {
 		return importDir(ctx, path, *quiet)
 	}
-	for _, k := range importKinds {
-		if k.kind != kind {
-			continue
-		}
-		if path != "-" {
-			if _, err := os.Stat(path); err != nil {
-				return geo.Errorf(geo.Invalid, "%v", err)
-			}
-		}
-		db, err := openDB(ctx)
-		if err != nil {
-			return err
-		}
-		defer db.Close()
-		return importFile(ctx, k.method(db), path, *quiet)
+	kind, ok := importfile.KindNamed(name)
+	if !ok {
+		return geo.Errorf(geo.Invalid, "unknown kind %q: expected one of %s, or dir", name, strings.Join(names, ", "))
 	}
-	return geo.Errorf(geo.Invalid, "unknown kind %q: expected one of %s, or dir", kind, strings.Join(kinds, ", "))
+	if path != "-" {
+		if _, err := os.Stat(path); err != nil {
+			return geo.Errorf(geo.Invalid, "%v", err)
+		}
+	}
+	db, err := openDB(ctx)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	return importFile(ctx, db, kind, path, *quiet)
 }
 
-// importDir loads the files of DIR that are present, in the order of importKinds, each in
-// its own transaction. It stops at the first file refused, since later files refer to what
-// earlier ones load.
+// importDir loads the files of DIR that are present, in the order of importfile.Kinds, each
+// in its own transaction. It stops at the first file refused, since later files refer to
+// what earlier ones load.
 func importDir(ctx context.Context, dir string, quiet bool) error {
-	var found []int
-	for i, k := range importKinds {
-		if _, err := os.Stat(filepath.Join(dir, k.file)); err == nil {
-			found = append(found, i)
+	var found []importfile.Kind
+	for _, k := range importfile.Kinds {
+		if _, err := os.Stat(filepath.Join(dir, k.File)); err == nil {
+			found = append(found, k)
 		}
 	}
 	if len(found) == 0 {
-		var names []string
-		for _, k := range importKinds {
-			names = append(names, k.file)
+		var files []string
+		for _, k := range importfile.Kinds {
+			files = append(files, k.File)
 		}
-		return geo.Errorf(geo.Invalid, "%s holds none of the import files (%s)", dir, strings.Join(names, ", "))
+		return geo.Errorf(geo.Invalid, "%s holds none of the import files (%s)", dir, strings.Join(files, ", "))
 	}
 	db, err := openDB(ctx)
 	if err != nil {
@@ -95,11 +77,10 @@ func importDir(ctx context.Context, dir string, quiet bool) error {
 	}
 	defer db.Close()
 	start := time.Now()
-	for n, i := range found {
-		k := importKinds[i]
-		if err := importFile(ctx, k.method(db), filepath.Join(dir, k.file), quiet); err != nil {
+	for n, k := range found {
+		if err := importFile(ctx, db, k, filepath.Join(dir, k.File), quiet); err != nil {
 			if n > 0 {
-				fmt.Fprintf(os.Stderr, "the %d file(s) before %s stay loaded\n", n, k.file)
+				fmt.Fprintf(os.Stderr, "the %d file(s) before %s stay loaded\n", n, k.File)
 			}
 			return err
 		}
@@ -110,7 +91,7 @@ func importDir(ctx context.Context, dir string, quiet bool) error {
 
 // importFile runs one import and prints its summary line. A refused file has its whole
 // problem list printed to stderr; the error returned is then its one-line summary.
-func importFile(ctx context.Context, run importFunc, path string, quiet bool) error {
+func importFile(ctx context.Context, db *postgis.DB, kind importfile.Kind, path string, quiet bool) error {
 	name := filepath.Base(path)
 	var r io.Reader = os.Stdin
 	if path == "-" {
@@ -128,7 +109,7 @@ func importFile(ctx context.Context, run importFunc, path string, quiet bool) er
 	if !quiet {
 		progress = newProgressPrinter(name, os.Stderr, start).report
 	}
-	c, err := run(ctx, name, r, progress)
+	c, err := db.Import(ctx, kind, name, r, progress)
 	var ie *geo.ImportError
 	if errors.As(err, &ie) {
 		fmt.Fprintln(os.Stderr, ie.Format(0))

@@ -79,7 +79,7 @@ func createKey(ctx context.Context, args []string) error {
 		return err
 	}
 	defer db.Close()
-	who := "cli:" + os.Getenv("USER")
+	who := "cli:" + envOr("USER", "unknown")
 	k, token, err := db.CreateKey(ctx, *name, grants, who)
 	if err != nil {
 		return err

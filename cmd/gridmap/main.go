@@ -74,13 +74,6 @@ func main() {
 // defaultDatabaseURL is the cluster that scripts/up.sh starts.
 const defaultDatabaseURL = "postgres://postgres@127.0.0.1:54329/gridmap?sslmode=disable"
 
-func databaseURL() string {
-	if u := os.Getenv("DATABASE_URL"); u != "" {
-		return u
-	}
-	return defaultDatabaseURL
-}
-
 // newFlags returns a flag set for a subcommand whose --help prints its usage line and flags.
 func newFlags(name, usageLine string) *flag.FlagSet {
 	fs := flag.NewFlagSet("gridmap "+name, flag.ContinueOnError)
@@ -93,5 +86,5 @@ func newFlags(name, usageLine string) *flag.FlagSet {
 
 // openDB connects to DATABASE_URL.
 func openDB(ctx context.Context) (*postgis.DB, error) {
-	return postgis.Open(ctx, databaseURL())
+	return postgis.Open(ctx, envOr("DATABASE_URL", defaultDatabaseURL))
 }

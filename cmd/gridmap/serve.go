@@ -30,7 +30,7 @@ func runServe(ctx context.Context, args []string) error {
 	resolverKind := fs.String("resolver", "memory", "answer lookups from the in-memory index (memory) or with a PostGIS query per request (postgis)")
 	serveTiles := fs.Bool("tiles", true, "serve vector tiles, TileJSON and styles from memory")
 	cacheMB := fs.Int("tile-cache-mb", 256, "memory for cached tiles, in MiB")
-	privateToken := fs.String("private-token", os.Getenv("GRIDMAP_PRIVATE_TOKEN"), "bearer token that unlocks the private tileset with households (env GRIDMAP_PRIVATE_TOKEN); empty: households are not served")
+	privateToken := fs.String("private-token", envOr("GRIDMAP_PRIVATE_TOKEN", ""), "bearer token that unlocks the private tileset with households (env GRIDMAP_PRIVATE_TOKEN); empty: households are not served")
 	webDir := fs.String("web", "web", "folder of the map page served at / (empty: no page)")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -137,13 +137,6 @@ func bearer(token string) func(r *http.Request) error {
 	}
 }
 
-func envOr(name, def string) string {
-	if v := os.Getenv(name); v != "" {
-		return v
-	}
-	return def
-}
-
 // gcHeadroom is how much garbage serve lets pile up between collections when GOGC is not
 // set. Each cycle marks all the data held in memory (the index and the tile sets: about
 // 125 MB live for 水城区), and with Go's default (GOGC=100, a cycle per live heap's worth
@@ -164,7 +157,7 @@ func tuneGC(log *slog.Logger) {
 	// system now rather than staying as heap the lookups may never need: the process starts
 	// at about its live data, and grows toward the GC's goal only as traffic makes garbage.
 	debug.FreeOSMemory()
-	if os.Getenv("GOGC") != "" {
+	if envOr("GOGC", "") != "" {
 		return
 	}
 	live := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}

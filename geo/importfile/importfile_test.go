@@ -193,3 +193,15 @@ func people(s string) []geo.Problem {
 	r, _ := ReadPeople(strings.NewReader(s))
 	return r.Problems
 }
+
+func TestKindNamed(t *testing.T) {
+	for _, k := range Kinds {
+		got, ok := KindNamed(k.Name)
+		if !ok || got != k {
+			t.Errorf("KindNamed(%q) = %v, %v", k.Name, got, ok)
+		}
+	}
+	if k, ok := KindNamed("dir"); ok {
+		t.Errorf("KindNamed(dir) = %v: dir is the command for a whole directory", k)
+	}
+}
