@@ -12,7 +12,15 @@ func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 	body := map[string]any{"status": "ready", "database": "reachable"}
 	if s.deps.IndexStatus != nil {
-		body["index"] = s.deps.IndexStatus(r.Context())
+		st := s.deps.IndexStatus(r.Context())
+		body["index"] = st
+		// An index that has fallen too far behind the change log answers with old data:
+		// say so, so a load balancer sends the traffic elsewhere.
+		if lagging, _ := st["lagging"].(bool); lagging {
+			body["status"] = "lagging"
+			writeJSON(w, http.StatusServiceUnavailable, body)
+			return
+		}
 	}
 	if s.deps.Ready != nil {
 		if err := s.deps.Ready(r.Context()); err != nil {

@@ -47,3 +47,31 @@ func TestReadyzReportsIndexAndDatabase(t *testing.T) {
 		}
 	}
 }
+
+// An index too far behind the change log makes /readyz not-ready, so traffic goes elsewhere.
+func TestReadyzLagging(t *testing.T) {
+	lagging := false
+	srv := httptest.NewServer(api.New(api.Deps{
+		IndexStatus: func(context.Context) map[string]any { return map[string]any{"lag_seconds": 12.5, "lagging": lagging} },
+	}))
+	defer srv.Close()
+	for _, tc := range []struct {
+		lagging bool
+		status  int
+		say     string
+	}{{false, 200, "ready"}, {true, 503, "lagging"}} {
+		lagging = tc.lagging
+		resp, err := http.Get(srv.URL + "/readyz")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var body struct {
+			Status string `json:"status"`
+		}
+		json.NewDecoder(resp.Body).Decode(&body)
+		resp.Body.Close()
+		if resp.StatusCode != tc.status || body.Status != tc.say {
+			t.Errorf("lagging %v: %d %q", tc.lagging, resp.StatusCode, body.Status)
+		}
+	}
+}

@@ -21,7 +21,7 @@ type Deps struct {
 	// Ready reports whether the service can answer (the database is reachable).
 	Ready func(ctx context.Context) error
 	// IndexStatus, when set, describes the in-memory index for /readyz (its change-log
-	// position, age and lag).
+	// position, age and lag; "lagging": true turns /readyz not-ready).
 	IndexStatus func(ctx context.Context) map[string]any
 	Log         *slog.Logger
 	// Timeout cuts off a request that runs longer (default 10 s).
@@ -82,8 +82,9 @@ func New(d Deps) *Server {
 	fast.Get("/v1/resolve", s.resolvePoint)
 	fast.Get("/v1/households/{id}/chain", s.householdChain)
 	// A batch streams for as long as its input lasts (a million points), within a wider limit.
-	s.mux.With(s.withTimeout(time.Hour)).Post("/v1/resolve", s.resolveBatch)
-	s.mux.With(s.withTimeout(time.Hour)).Post("/v1/households/chains", s.householdChains)
+	batch := s.mux.With(s.withTimeout(time.Hour), bodyIdleTimeout(batchIdle))
+	batch.Post("/v1/resolve", s.resolveBatch)
+	batch.Post("/v1/households/chains", s.householdChains)
 	s.routeTiles()
 	s.routeWeb()
 	return s

@@ -231,3 +231,15 @@ func (db *DB) LatestSeq(ctx context.Context) (int64, error) {
 	}
 	return seq, nil
 }
+
+// Lag says how far a follower at position seq is behind the log: how many commits it has not
+// applied and how long ago the oldest of them committed (0 when it is up to date).
+func (db *DB) Lag(ctx context.Context, seq int64) (commits int64, seconds float64, err error) {
+	err = db.pool.QueryRow(ctx, `
+		SELECT count(*), coalesce(extract(epoch FROM clock_timestamp() - min(committed_at)), 0)::float8
+		FROM change_commits WHERE seq > $1`, seq).Scan(&commits, &seconds)
+	if err != nil {
+		return 0, 0, unavailable(err)
+	}
+	return commits, seconds, nil
+}

@@ -16,6 +16,8 @@ export GRIDMAP_BROWSER=/usr/bin/chromium
 
 log "go vet"
 go vet ./...
+log "staticcheck"
+go run honnef.co/go/tools/cmd/staticcheck@v0.8.2 ./...
 log "go test"
 if [ $# -gt 0 ]; then
   go test -count=1 "$@"

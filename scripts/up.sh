@@ -21,6 +21,7 @@ log "building bin/gridmap"
 go build -o bin/gridmap ./cmd/gridmap
 bin/gridmap migrate
 
+mkdir -p .data
 SAMPLE=.data/sample-520204
 if [ ! -f "$SAMPLE/units.geojson" ]; then
   log "generating the sample county 水城区 (520204) into $SAMPLE"
@@ -30,5 +31,11 @@ if [ "$(bin/gridmap status -count-units 2>/dev/null || echo 0)" = "0" ]; then
   log "loading the sample county"
   bin/gridmap import dir "$SAMPLE"
 fi
+# A newcomer gets an administrator's API key on the first start, to try everything (the
+# households, the audit log); it is kept in .data/admin.key, which git ignores.
+if [ ! -s .data/admin.key ]; then
+  bin/gridmap keys create -name "demo administrator" -grant admin > .data/admin.key
+fi
+log "administrator's API key (send it as 'Authorization: Bearer ...'): $(cat .data/admin.key)"
 log "serving on http://localhost:${PORT:-8080}"
 exec bin/gridmap serve -addr "${ADDR:-:${PORT:-8080}}"

@@ -5,6 +5,7 @@ import (
 	"crypto/subtle"
 	"errors"
 	"log/slog"
+	"net"
 	"net/http"
 	"os"
 	"runtime/debug"
@@ -32,6 +33,9 @@ func runServe(ctx context.Context, args []string) error {
 	cacheMB := fs.Int("tile-cache-mb", 256, "memory for cached tiles, in MiB")
 	privateToken := fs.String("private-token", envOr("GRIDMAP_PRIVATE_TOKEN", ""), "bearer token that unlocks the private tileset with households (env GRIDMAP_PRIVATE_TOKEN); empty: households are not served")
 	webDir := fs.String("web", "web", "folder of the map page served at / (empty: no page)")
+	var ac accessFlags
+	ac.register(fs)
+	maxLag := fs.Duration("max-lag", 10*time.Second, "/readyz answers 503 when the index has not applied a commit this old")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -45,6 +49,9 @@ func runServe(ctx context.Context, args []string) error {
 	}
 	defer db.Close()
 	deps := api.Deps{Resolver: db, Households: db, Ready: db.Ping, Log: log, Timeout: *timeout}
+	if err := ac.apply(ctx, &deps, db, log); err != nil {
+		return err
+	}
 
 	// One read of the data at one change-log position feeds both the tiles and the index,
 	// which share its units and their geometry; each then follows the log on its own.
@@ -85,8 +92,9 @@ func runServe(ctx context.Context, args []string) error {
 		deps.Resolver = ix
 		deps.IndexStatus = func(ctx context.Context) map[string]any {
 			st := map[string]any{"change_seq": ix.Seq(), "built_at": ix.BuiltAt(), "age_seconds": time.Since(ix.BuiltAt()).Seconds()}
-			if latest, err := db.LatestSeq(ctx); err == nil {
-				st["lag_changes"] = latest - ix.Seq()
+			if commits, secs, err := db.Lag(ctx, ix.Seq()); err == nil {
+				st["lag_changes"], st["lag_seconds"] = commits, secs
+				st["lagging"] = secs > maxLag.Seconds()
 			}
 			return st
 		}
@@ -105,9 +113,14 @@ func runServe(ctx context.Context, args []string) error {
 		// deadlines.
 		IdleTimeout: 2 * time.Minute,
 	}
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return err
+	}
+	ln = capConnections(ln, ac.maxConns)
 	errc := make(chan error, 1)
-	go func() { errc <- srv.ListenAndServe() }()
-	log.Info("serving", "addr", *addr)
+	go func() { errc <- srv.Serve(ln) }()
+	log.Info("serving", "addr", *addr, "max_connections", ac.maxConns)
 	select {
 	case err := <-errc:
 		return err
