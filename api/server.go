@@ -28,9 +28,12 @@ type Deps struct {
 	Timeout time.Duration
 	// Tiles, when set, serves vector tiles, TileJSON and styles.
 	Tiles TileSource
-	// AuthorizePrivate decides whether a request may read a private tileset (households).
-	// Nil: private tilesets are not served. This is the seam for access control.
-	AuthorizePrivate func(r *http.Request) error
+	// PrivateScope lists the units the private tileset (households) spans, the counties: a
+	// caller must be allowed to read personal data in all of them. Empty: not served.
+	PrivateScope []string
+	// PublicURL is the scheme and host clients reach the server by, for the URLs TileJSON
+	// and styles hand out (-public-url); never taken from a request's Host header.
+	PublicURL string
 	// WebDir, when set, is the folder of the map page (web/), served at /.
 	WebDir string
 

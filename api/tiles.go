@@ -3,14 +3,15 @@ package api
 import (
 	"context"
 	"fmt"
+	"net"
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/go-chi/chi/v5"
 	"github.com/gridmap/gridmap/geo"
+	"github.com/gridmap/gridmap/geo/access"
 	"github.com/gridmap/gridmap/tiles"
 )
 
@@ -24,7 +25,7 @@ type TileSource interface {
 }
 
 // PrivateTilesets lists tilesets that hold personal data (households): they are served only
-// to requests that Deps.AuthorizePrivate lets through.
+// to callers who may read personal data over all of Deps.PrivateScope.
 var PrivateTilesets = map[string]bool{"private": true}
 
 // tileTimeout cuts off a tile that takes longer to render.
@@ -40,16 +41,23 @@ func (s *Server) routeTiles() {
 	r.Get("/styles/{file}", s.style)
 }
 
-// authorize lets a request at a private tileset through only when the seam for access
-// control says so; public tilesets are open.
+// authorize lets anyone at a public tileset, and at a private one (households) only a caller
+// who may read personal data over all of it (every unit in PrivateScope): a tile holds the
+// households of whatever it covers, so a narrower territory reads households through the
+// household API instead.
 func (s *Server) authorize(r *http.Request, tileset string) error {
 	if !PrivateTilesets[tileset] {
 		return nil
 	}
-	if s.deps.AuthorizePrivate == nil {
-		return geo.Errorf(geo.Forbidden, "tileset %q holds households and is not enabled on this server (start serve with -private-token)", tileset)
+	if len(s.deps.PrivateScope) == 0 {
+		return geo.Errorf(geo.Forbidden, "tileset %q holds households and is not served here", tileset)
 	}
-	return s.deps.AuthorizePrivate(r)
+	for _, code := range s.deps.PrivateScope {
+		if err := permit(r, access.ReadPersonal, code); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // tile serves GET /tiles/{tileset}/{z}/{x}/{y}.mvt.
@@ -158,26 +166,26 @@ func matchesETag(header, etag string) bool {
 	return false
 }
 
-// baseURL is the scheme and host the client reached us by, for absolute URLs in TileJSON
-// and styles (MapLibre does not resolve relative tile URLs).
-func baseURL(r *http.Request) string {
+// baseURL is where clients reach this server, for the absolute URLs of TileJSON and styles
+// (MapLibre fetches tiles from a worker, where relative URLs do not resolve): the configured
+// public URL; without one, the Host header only when it names this machine (a developer's
+// localhost), otherwise the address the connection came in on. A Host header from the
+// outside is never echoed into URLs a client will follow.
+func (s *Server) baseURL(r *http.Request) string {
+	if s.deps.PublicURL != "" {
+		return strings.TrimRight(s.deps.PublicURL, "/")
+	}
 	scheme := "http"
 	if r.TLS != nil {
 		scheme = "https"
 	}
-	if p := r.Header.Get("X-Forwarded-Proto"); p == "http" || p == "https" {
-		scheme = p
+	if host, _, err := net.SplitHostPort(r.Host); err == nil && (host == "localhost" || net.ParseIP(host).IsLoopback()) {
+		return scheme + "://" + r.Host
 	}
-	return scheme + "://" + r.Host
-}
-
-// tokenQuery passes a ?token= the request came with on to the URLs it hands out, so that a
-// map client given the private style's URL with a token fetches its tiles with it too.
-func tokenQuery(r *http.Request) string {
-	if t := r.URL.Query().Get("token"); t != "" {
-		return "?token=" + url.QueryEscape(t)
+	if a, ok := r.Context().Value(http.LocalAddrContextKey).(net.Addr); ok {
+		return scheme + "://" + a.String()
 	}
-	return ""
+	return scheme + "://localhost"
 }
 
 // tileJSON serves GET /tiles/{tileset}.json (TileJSON 3.0.0).
@@ -218,7 +226,7 @@ func (s *Server) tileJSON(w http.ResponseWriter, r *http.Request) {
 		"name":          info.Name,
 		"description":   info.Description,
 		"scheme":        "xyz",
-		"tiles":         []string{fmt.Sprintf("%s/tiles/%s/{z}/{x}/{y}.mvt%s", baseURL(r), name, tokenQuery(r))},
+		"tiles":         []string{fmt.Sprintf("%s/tiles/%s/{z}/{x}/{y}.mvt", s.baseURL(r), name)},
 		"vector_layers": layers,
 		"minzoom":       info.MinZoom,
 		"maxzoom":       info.MaxZoom,
@@ -243,7 +251,7 @@ func (s *Server) style(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	body, err := tiles.Style(name, fmt.Sprintf("%s/tiles/%s.json%s", baseURL(r), name, tokenQuery(r)))
+	body, err := tiles.Style(name, fmt.Sprintf("%s/tiles/%s.json", s.baseURL(r), name))
 	if err != nil {
 		s.writeError(w, r, err)
 		return

@@ -15,6 +15,7 @@ import (
 	"github.com/gridmap/gridmap/api"
 	"github.com/gridmap/gridmap/bench/baseline"
 	"github.com/gridmap/gridmap/geo"
+	"github.com/gridmap/gridmap/geo/access"
 	"github.com/gridmap/gridmap/postgis"
 	"github.com/gridmap/gridmap/postgis/pgtest"
 	"github.com/gridmap/gridmap/tiles"
@@ -23,8 +24,8 @@ import (
 	"github.com/paulmach/orb/maptile"
 )
 
-// tileServer serves the sample's tile sets from memory; the private tileset opens with the
-// bearer token "letmein".
+// tileServer serves the sample's tile sets from memory; the private tileset opens to
+// callers who may read personal data in the county (the administrator's key).
 func tileServer(t *testing.T) (*postgis.DB, *tiles.Service, *httptest.Server) {
 	t.Helper()
 	db, _ := sampleServer(t)
@@ -38,12 +39,7 @@ func tileServer(t *testing.T) (*postgis.DB, *tiles.Service, *httptest.Server) {
 		t.Fatal(err)
 	}
 	srv := httptest.NewServer(api.New(api.Deps{Resolver: db, Households: db, Ready: db.Ping, Tiles: svc,
-		AuthorizePrivate: func(r *http.Request) error {
-			if r.Header.Get("Authorization") != "Bearer letmein" {
-				return geo.Errorf(geo.Forbidden, "wrong token")
-			}
-			return nil
-		}}))
+		Auth: keysOnly(t, db), PrivateScope: []string{"520204"}}))
 	t.Cleanup(srv.Close)
 	return db, svc, srv
 }
@@ -265,8 +261,8 @@ func TestTileCachingGzipAndErrors(t *testing.T) {
 		{"/tiles/nosuch/3/1/1.mvt", "", 404},
 		{"/tiles/nosuch.json", "", 404},
 		{"/styles/nosuch.json", "", 404},
-		{"/tiles/private/3/1/1.mvt", "", 403},
-		{"/tiles/private.json", "", 403},
+		{"/tiles/private/3/1/1.mvt", "", 401},
+		{"/tiles/private.json", "", 401},
 	} {
 		code, body := getJSON(t, srv.URL+c.path)
 		if code != c.status || body.Error.Field != c.field || body.Error.Message == "" {
@@ -276,14 +272,14 @@ func TestTileCachingGzipAndErrors(t *testing.T) {
 }
 
 func TestPrivateTilesetHasHouseholds(t *testing.T) {
-	_, _, srv := tileServer(t)
+	db, _, srv := tileServer(t)
 	var id string
 	var lon, lat float64
 	if err := pgtest.Pool(t).QueryRow(context.Background(), `SELECT id, ST_X(geom), ST_Y(geom) FROM households ORDER BY id LIMIT 1`).Scan(&id, &lon, &lat); err != nil {
 		t.Fatal(err)
 	}
 	tl := maptile.At(orb.Point{lon, lat}, 16)
-	r := getTile(t, tileURL(srv, "private", tl), "Authorization", "Bearer letmein")
+	r := getTile(t, tileURL(srv, "private", tl), "Authorization", "Bearer "+adminToken)
 	if r.status != 200 || !strings.Contains(r.header.Get("Cache-Control"), "private") {
 		t.Fatalf("private tile with the token: %d, Cache-Control %q", r.status, r.header.Get("Cache-Control"))
 	}
@@ -298,8 +294,16 @@ func TestPrivateTilesetHasHouseholds(t *testing.T) {
 	if !found {
 		t.Errorf("household %s is not in the private tile over it", id)
 	}
-	if r := getTile(t, tileURL(srv, "private", tl), "Authorization", "Bearer wrong"); r.status != http.StatusForbidden {
+	if r := getTile(t, tileURL(srv, "private", tl), "Authorization", "Bearer wrong"); r.status != http.StatusUnauthorized {
 		t.Errorf("private tile with a wrong token: %d", r.status)
+	}
+	// A town's viewer may read its households through the API, but not a county's tiles.
+	_, town, err := db.CreateKey(context.Background(), "town viewer", []access.Grant{{Role: access.Viewer, Territory: id[:9]}}, "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := getTile(t, tileURL(srv, "private", tl), "Authorization", "Bearer "+town); r.status != http.StatusForbidden || len(r.body) > 300 {
+		t.Errorf("private tile for a town's viewer: %d %s", r.status, r.body)
 	}
 	if r := getTile(t, tileURL(srv, "public", tl)); r.status != 200 || layer(t, r.body, false, "household") != nil {
 		t.Errorf("public tile at z16: %d, or it holds households", r.status)
@@ -345,6 +349,33 @@ func TestTileJSONAndStyle(t *testing.T) {
 	if code := getInto(t, srv.URL+"/styles/public.json", &style); code != 200 || style.Version != 8 ||
 		style.Sources["public"]["url"] != srv.URL+"/tiles/public.json" {
 		t.Errorf("style: %d %+v", code, style)
+	}
+	// A Host header from outside is never echoed into the URLs a client will follow.
+	for _, host := range []string{"evil.example", "evil.example:80", "localhost.evil.example:8080"} {
+		req, _ := http.NewRequest("GET", srv.URL+"/tiles/public.json", nil)
+		req.Host = host
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != 200 || strings.Contains(string(body), "evil") || !strings.Contains(string(body), srv.URL+"/tiles/public/") {
+			t.Errorf("Host %s: %d %s", host, resp.StatusCode, body)
+		}
+	}
+}
+
+// With -public-url set, TileJSON and styles hand out URLs on it.
+func TestPublicURL(t *testing.T) {
+	_, svc, _ := tileServer(t)
+	srv := httptest.NewServer(api.New(api.Deps{Tiles: svc, PublicURL: "https://map.example.gov.cn/"}))
+	defer srv.Close()
+	var tj struct {
+		Tiles []string `json:"tiles"`
+	}
+	if code := getInto(t, srv.URL+"/tiles/public.json", &tj); code != 200 || len(tj.Tiles) != 1 || tj.Tiles[0] != "https://map.example.gov.cn/tiles/public/{z}/{x}/{y}.mvt" {
+		t.Errorf("TileJSON behind a public URL: %d %v", code, tj.Tiles)
 	}
 }
 

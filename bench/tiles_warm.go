@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/gridmap/gridmap/api"
+	"github.com/gridmap/gridmap/geo/access"
 	"github.com/gridmap/gridmap/tiles"
 	"github.com/paulmach/orb/maptile"
 )
@@ -57,8 +58,9 @@ func benchWarmTiles(ctx context.Context, b *benchRun, svc *tiles.Service, tilese
 	deps := api.Deps{Resolver: b.DB, Households: b.DB, Ready: b.DB.Ping, Tiles: svc,
 		Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
 	if tileset == tiles.Private {
-		// The server listens on loopback for this run only: nobody else can ask it.
-		deps.AuthorizePrivate = func(*http.Request) error { return nil }
+		// The server listens on loopback for this run only; wrk sends the bench's own
+		// administrator token, as a dashboard would send its key.
+		deps.Auth, deps.PrivateScope = benchIdentity{}, []string{""}
 	}
 	srv := &http.Server{Handler: api.New(deps), ReadHeaderTimeout: 5 * time.Second, IdleTimeout: 2 * time.Minute}
 	go srv.Serve(ln)
@@ -138,10 +140,23 @@ func tilesLua(tileset string, mix []maptile.Tile, gzip bool, seed int64) string 
 	if gzip {
 		b.WriteString("wrk.headers[\"Accept-Encoding\"] = \"gzip\"\n")
 	}
+	if tileset == tiles.Private {
+		b.WriteString("wrk.headers[\"Authorization\"] = \"Bearer bench\"\n")
+	}
 	b.WriteString("local paths = {\n")
 	for _, t := range mix {
 		fmt.Fprintf(&b, "  \"/tiles/%s/%d/%d/%d.mvt\",\n", tileset, t.Z, t.X, t.Y)
 	}
 	b.WriteString("}\nrequest = function()\n  return wrk.format(\"GET\", paths[math.random(#paths)])\nend\n")
 	return b.String()
+}
+
+// benchIdentity lets the bench's own token ("bench") read everything, as an administrator.
+type benchIdentity struct{}
+
+func (benchIdentity) Identify(_ context.Context, token string) (*access.Identity, error) {
+	if token == "bench" {
+		return &access.Identity{Subject: "bench", Via: "key", Grants: []access.Grant{{Role: access.Admin}}}, nil
+	}
+	return access.Anonymous, nil
 }

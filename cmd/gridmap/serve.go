@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"crypto/subtle"
 	"errors"
 	"log/slog"
 	"net"
@@ -10,7 +9,6 @@ import (
 	"os"
 	"runtime/debug"
 	"runtime/metrics"
-	"strings"
 	"time"
 
 	"github.com/gridmap/gridmap/api"
@@ -31,7 +29,7 @@ func runServe(ctx context.Context, args []string) error {
 	resolverKind := fs.String("resolver", "memory", "answer lookups from the in-memory index (memory) or with a PostGIS query per request (postgis)")
 	serveTiles := fs.Bool("tiles", true, "serve vector tiles, TileJSON and styles from memory")
 	cacheMB := fs.Int("tile-cache-mb", 256, "memory for cached tiles, in MiB")
-	privateToken := fs.String("private-token", envOr("GRIDMAP_PRIVATE_TOKEN", ""), "bearer token that unlocks the private tileset with households (env GRIDMAP_PRIVATE_TOKEN); empty: households are not served")
+	publicURL := fs.String("public-url", envOr("GRIDMAP_PUBLIC_URL", ""), "scheme and host clients reach this server by, for tile URLs in TileJSON and styles (env GRIDMAP_PUBLIC_URL; default: a localhost Host header, else the listening address)")
 	webDir := fs.String("web", "web", "folder of the map page served at / (empty: no page)")
 	var ac accessFlags
 	ac.register(fs)
@@ -73,8 +71,11 @@ func runServe(ctx context.Context, args []string) error {
 		log.Info("tile sets built", "took", time.Since(start).Round(time.Millisecond))
 		go db.Follow(ctx, svc, 250*time.Millisecond, log)
 		deps.Tiles = svc
-		if *privateToken != "" {
-			deps.AuthorizePrivate = bearer(*privateToken)
+		// Households in tiles only for callers who may read personal data in every county.
+		for _, u := range st.Units {
+			if u.Level == geo.County {
+				deps.PrivateScope = append(deps.PrivateScope, u.Code)
+			}
 		}
 	}
 	// The reference features and households are drawn now: let them go before the index is
@@ -104,6 +105,7 @@ func runServe(ctx context.Context, args []string) error {
 	if *webDir != "" {
 		deps.WebDir = *webDir
 	}
+	deps.PublicURL = *publicURL
 	handler := api.New(deps)
 	srv := &http.Server{
 		Addr:              *addr,
@@ -133,21 +135,6 @@ func runServe(ctx context.Context, args []string) error {
 		return err
 	}
 	return nil
-}
-
-// bearer lets through requests that carry the token as "Authorization: Bearer <token>" or,
-// for map clients that cannot set headers, as ?token=<token>.
-func bearer(token string) func(r *http.Request) error {
-	return func(r *http.Request) error {
-		got, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-		if !ok {
-			got = r.URL.Query().Get("token")
-		}
-		if subtle.ConstantTimeCompare([]byte(got), []byte(token)) != 1 {
-			return geo.Errorf(geo.Forbidden, "the private tileset (households) needs a valid bearer token")
-		}
-		return nil
-	}
 }
 
 // gcHeadroom is how much garbage serve lets pile up between collections when GOGC is not
