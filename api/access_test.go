@@ -21,9 +21,13 @@ type answer struct {
 	header http.Header
 }
 
+func newReq(method, url, body string) (*http.Request, error) {
+	return http.NewRequest(method, url, strings.NewReader(body))
+}
+
 func call(t *testing.T, method, url, token, body string) answer {
 	t.Helper()
-	req, err := http.NewRequest(method, url, strings.NewReader(body))
+	req, err := newReq(method, url, body)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -33,6 +37,11 @@ func call(t *testing.T, method, url, token, body string) answer {
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
 	}
+	return doReq(t, req)
+}
+
+func doReq(t *testing.T, req *http.Request) answer {
+	t.Helper()
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)

@@ -3,6 +3,7 @@ package api
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"mime"
@@ -30,9 +31,44 @@ func (s *Server) resolveBatch(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
+	// The first point is read before the answer starts: a body that is not a batch at all
+	// (not an array, cut off before its first point) gets a plain 400, not a 200 stream
+	// whose only line is the error.
+	first := &firstPoint{PointReader: src}
+	if first.more, first.err = src.Next(&first.p); !first.more && first.err != nil {
+		s.writeError(w, r, asInvalid(first.err))
+		return
+	}
 	stream := newStream(w, r)
-	err = runBatch(r.Context(), s.log, src, stream, s.deps.Resolver, toWGS84)
+	err = runBatch(r.Context(), s.log, first, stream, s.deps.Resolver, toWGS84)
 	closeStream(stream, r, err, "point")
+}
+
+// firstPoint gives back the point read ahead before reading on.
+type firstPoint struct {
+	wire.PointReader
+	p        wire.Point
+	more     bool
+	err      error
+	returned bool
+}
+
+func (f *firstPoint) Next(p *wire.Point) (bool, error) {
+	if !f.returned {
+		f.returned = true
+		*p = f.p
+		return f.more, f.err
+	}
+	return f.PointReader.Next(p)
+}
+
+// asInvalid makes a body that could not be read an Invalid error, keeping a message that
+// already says what is wrong.
+func asInvalid(err error) error {
+	if geo.KindOf(err) == geo.Invalid {
+		return err
+	}
+	return &geo.Error{Kind: geo.Invalid, Field: "body", Message: fmt.Sprintf("the body is not a batch of points: %v", err), Err: err}
 }
 
 // pointReaders read a batch's points by the body's media type.

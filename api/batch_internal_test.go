@@ -228,14 +228,14 @@ func TestBatchCSVBadRows(t *testing.T) {
 		"d,1, \n" + // 3 missing lat
 		"e,1\n" + // 4 wrong number of fields
 		"f\"x,1,2\n" + // 5 bare quote
-		"g,NaN,2\n" + // 6 NaN: out of range
+		"g,NaN,2\n" + // 6 NaN: not a decimal number
 		"h,1e0,2.5e0\n" + // 7 exponents are numbers
 		"i, 3 ,\t4\t\n" // 8 spaces around
 	lines := strings.Split(strings.TrimSpace(postBatchTo(t, res, "text/csv", strings.NewReader(body))), "\n")
 	want := []struct{ field, says string }{
 		{"", ""}, {"lon", `"abc" is not a number of degrees`}, {"lon", "missing"}, {"lat", "missing"},
 		{"line", "record on line 6: wrong number of fields"}, {"line", `parse error on line 7, column 2: bare " in non-quoted-field`},
-		{"lon", "NaN is out of range"}, {"", ""}, {"", ""},
+		{"lon", `"NaN" is not a number of degrees`}, {"", ""}, {"", ""},
 	}
 	if len(lines) != len(want) {
 		t.Fatalf("%d lines for %d rows:\n%s", len(lines), len(want), strings.Join(lines, "\n"))

@@ -303,7 +303,7 @@ func TestResolveFastQueryForms(t *testing.T) {
 		{in + "&crs=gcj-02&crs=nonsense", true, true}, // the first crs counts
 		{"lon=105.0197&lat=26.9147&a&b&c&d&e", true, true},
 		{"lon=105.0197&lat=26.9147&a&b&c&d&e&f&g&h", false, true}, // many parameters: url.ParseQuery
-		{"lon=1e2&lat=0x1p-2", true, true},                        // as strconv reads them
+		{"lon=1e2&lat=0x1p-2", true, false},                       // decimal only: no hexadecimal floats
 		{"lon=105.0197", true, false},                             // lat missing
 		{"lat=26.9147", true, false},                              // lon missing
 		{"lon=&lat=26.9", true, false},
@@ -320,7 +320,7 @@ func TestResolveFastQueryForms(t *testing.T) {
 		{"lon=105.0197&lat=26.9147&crs=\u212aa", true, false}, // non-ASCII: strings.ToLower decides
 		{"lon=105.0197&lat=26.9147&crs=wgs84x", true, false},
 		{"lon=105.0197&lat=26.9147&crs=epsg:43260", true, false},
-		{"lon=1_05.0197&lat=26.9147", true, true}, // Go syntax: strconv reads it, as it always did
+		{"lon=1_05.0197&lat=26.9147", true, false}, // Go syntax is not decimal: refused
 	} {
 		req := httptest.NewRequest(http.MethodGet, "/v1/resolve", nil)
 		req.URL.RawQuery = c.query

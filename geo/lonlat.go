@@ -90,7 +90,7 @@ func parseDegree(s, name string) (float64, *Error) {
 		return 0, FieldError(name, "missing: give %s as a decimal number of degrees (WGS84)", name)
 	}
 	v, err := strconv.ParseFloat(s, 64)
-	if err != nil || !Finite(v) {
+	if err != nil || !Finite(v) || !IsDecimal(s) {
 		return 0, FieldError(name, "%q is not a number of degrees", s)
 	}
 	if e := checkDegree(v, name); e != nil {
@@ -138,4 +138,18 @@ func lowerCRS(buf *[len("epsg:4326")]byte, s string) []byte {
 		buf[i] = c
 	}
 	return buf[:len(s)]
+}
+
+// IsDecimal reports whether s is written as a plain decimal number (digits, a point, an
+// exponent), which is what the API documents: strconv also reads hexadecimal floats and
+// underscores, which no client means to send.
+func IsDecimal(s string) bool {
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c >= '0' && c <= '9', c == '.', c == '-', c == '+', c == 'e', c == 'E':
+		default:
+			return false
+		}
+	}
+	return true
 }

@@ -265,7 +265,7 @@ func (c *csvPoints) readHeader() error {
 }
 
 // csvDegrees reads a coordinate field: spaces around it allowed, empty is missing, anything
-// strconv.ParseFloat rejects is not a number.
+// strconv.ParseFloat rejects, or that is not written in decimal, is not a number.
 func csvDegrees(f []byte, name string) (float64, error) {
 	lo, hi := 0, len(f)
 	for lo < hi && asciiSpace(f[lo]) {
@@ -283,7 +283,7 @@ func csvDegrees(f []byte, name string) (float64, error) {
 		return 0, geo.FieldError(name, "missing")
 	}
 	v, err := strconv.ParseFloat(s, 64)
-	if err != nil {
+	if err != nil || !geo.IsDecimal(s) {
 		return 0, geo.FieldError(name, "%q is not a number of degrees", string(f))
 	}
 	return v, nil

@@ -101,12 +101,15 @@ type slowPoint struct {
 
 // pointFromJSON reads [lon, lat] or {"lon": .., "lat": .., "id": ..} with encoding/json.
 func pointFromJSON(raw []byte) slowPoint {
-	var arr []float64
+	var arr []*float64 // pointers: encoding/json reads null into a float as 0, silently
 	if err := json.Unmarshal(raw, &arr); err == nil {
 		if len(arr) < 2 {
 			return slowPoint{Err: geo.FieldError("point", "an array point needs [lon, lat]")}
 		}
-		return slowPoint{Lon: arr[0], Lat: arr[1]}
+		if arr[0] == nil || arr[1] == nil {
+			return slowPoint{Err: geo.FieldError("point", "lon and lat are numbers, not null")}
+		}
+		return slowPoint{Lon: *arr[0], Lat: *arr[1]}
 	}
 	var obj struct {
 		ID  any      `json:"id"`
@@ -117,10 +120,10 @@ func pointFromJSON(raw []byte) slowPoint {
 		return slowPoint{Err: geo.FieldError("point", "not [lon, lat] or {\"lon\":..,\"lat\":..}: %v", err)}
 	}
 	if obj.Lon == nil {
-		return slowPoint{ID: obj.ID, Err: geo.FieldError("lon", "missing")}
+		return slowPoint{ID: obj.ID, Err: geo.FieldError("lon", "missing or null")}
 	}
 	if obj.Lat == nil {
-		return slowPoint{ID: obj.ID, Err: geo.FieldError("lat", "missing")}
+		return slowPoint{ID: obj.ID, Err: geo.FieldError("lat", "missing or null")}
 	}
 	return slowPoint{ID: obj.ID, Lon: *obj.Lon, Lat: *obj.Lat}
 }
@@ -274,12 +277,12 @@ func (g *geoJSONPoints) feature(p *Point, raw []byte) error {
 	if err := json.Unmarshal(raw, &f); err != nil {
 		return err // as the decoder did: a feature that is not one ends the batch
 	}
-	var xy []float64
+	var xy []*float64
 	if f.Geometry == nil || f.Geometry.Type != "Point" ||
-		json.Unmarshal(f.Geometry.Coordinates, &xy) != nil || len(xy) < 2 {
+		json.Unmarshal(f.Geometry.Coordinates, &xy) != nil || len(xy) < 2 || xy[0] == nil || xy[1] == nil {
 		p.Err = geo.FieldError("geometry", "each feature needs a Point geometry [lon, lat]")
 	} else {
-		p.Lon, p.Lat = xy[0], xy[1]
+		p.Lon, p.Lat = *xy[0], *xy[1]
 	}
 	if f.ID != nil {
 		g.idBuf = appendEncodedID(g.idBuf[:0], f.ID)
