@@ -168,14 +168,14 @@ func dbError(err error) error {
 	if errors.As(err, &pe) {
 		switch pe.Code[:2] {
 		case "08", "53", "57": // connection exception, insufficient resources, operator intervention
-			return &geo.Error{Kind: geo.Unavailable, Message: "database unavailable: " + pe.Message, Err: err}
+			return &geo.Error{Kind: geo.Unavailable, Message: "the database is unavailable", Err: err}
 		}
 		return constraintError(err)
 	}
 	var ne net.Error
 	var ce *pgconn.ConnectError
 	if errors.As(err, &ne) || errors.As(err, &ce) || errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || pgconn.SafeToRetry(err) {
-		return &geo.Error{Kind: geo.Unavailable, Message: "database unavailable: " + err.Error(), Err: err}
+		return &geo.Error{Kind: geo.Unavailable, Message: "the database is unavailable", Err: err}
 	}
 	return err
 }

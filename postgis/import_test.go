@@ -225,6 +225,16 @@ func TestImportUnavailable(t *testing.T) {
 	if geo.KindOf(err) != geo.Unavailable {
 		t.Fatalf("kind %v (%v), want Unavailable", geo.KindOf(err), err)
 	}
+	// What a client would read names no host, port, user or database.
+	for _, leak := range []string{"127.0.0.1", ":1", "nobody", "none", "dial"} {
+		if strings.Contains(err.Error(), leak) {
+			t.Errorf("the message shows %q: %v", leak, err)
+		}
+	}
+	// Reads say the same.
+	if _, err := db.HouseholdChain(context.Background(), "x"); geo.KindOf(err) != geo.Unavailable || strings.Contains(err.Error(), "127.0.0.1") {
+		t.Errorf("household lookup with the database away: %v", err)
+	}
 }
 
 // TestImportToleratesSlivers checks the tolerance of the sticking-out check: a boundary

@@ -108,7 +108,8 @@ func unavailable(err error) error {
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return err
 	}
-	return &geo.Error{Kind: geo.Unavailable, Message: fmt.Sprintf("database error: %v", err), Err: err}
+	// The cause names hosts, sockets, users and databases: it goes to logs, not to clients.
+	return &geo.Error{Kind: geo.Unavailable, Message: "the database is unavailable", Err: err}
 }
 
 // codesAt resolves many points in one statement: for each, the grid that owns it by the

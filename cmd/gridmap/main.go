@@ -63,7 +63,13 @@ func main() {
 		if errors.Is(err, flag.ErrHelp) {
 			return
 		}
-		fmt.Fprintf(os.Stderr, "gridmap %s: %v\n", os.Args[1], err)
+		msg := err.Error()
+		// The operator at the command line gets the cause a client of the API never sees.
+		var ge *geo.Error
+		if errors.As(err, &ge) && ge.Kind == geo.Unavailable && ge.Err != nil {
+			msg += " (" + ge.Err.Error() + ")"
+		}
+		fmt.Fprintf(os.Stderr, "gridmap %s: %s\n", os.Args[1], msg)
 		if geo.KindOf(err) == geo.Invalid {
 			os.Exit(2)
 		}
