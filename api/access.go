@@ -20,6 +20,9 @@ type Identifier interface {
 // audit record cannot be written is not answered.
 type Auditor interface {
 	Audit(ctx context.Context, rec access.Record) error
+	// AuditLog lists records after id after, of targets in territory (a code prefix, ""
+	// for all) and of one subject ("" for all), oldest first, at most limit.
+	AuditLog(ctx context.Context, after int64, territory, subject string, limit int) ([]access.Record, error)
 }
 
 type identityKey struct{}

@@ -145,6 +145,30 @@ func TestAccessMatrix(t *testing.T) {
 	if len(subjects) != 3 { // worker, planner, admin
 		t.Errorf("audit of %s: %+v", h1, recs)
 	}
+
+	// The audit log over HTTP: administrators only, each within their territory.
+	townAdmin := key("town admin", access.Grant{Role: access.Admin, Territory: town1})
+	for name, c := range map[string]struct {
+		token, query string
+		status       int
+		sees, hides  string
+	}{
+		"anonymous":                {"", "", 401, "", h1},
+		"planner":                  {planner, "", 403, "", h1},
+		"town admin":               {townAdmin, "", 200, h1, h2},
+		"town admin, another town": {townAdmin, "?territory=" + town2, 403, "", h2},
+		"town admin, every unit":   {townAdmin, "?territory=", 200, h1, h2},
+		"admin":                    {adminToken, "", 200, h2, ""},
+		"admin, bad territory":     {adminToken, "?territory=52x", 400, "", h1},
+		"admin, a page of one":     {adminToken, "?limit=1&territory=" + grid1, 200, h1, h2},
+	} {
+		t.Run("audit/"+name, func(t *testing.T) {
+			a := call(t, "GET", srv.URL+"/v1/audit"+c.query, c.token, "")
+			if a.status != c.status || (c.sees != "" && !strings.Contains(a.body, c.sees)) || (c.hides != "" && strings.Contains(a.body, c.hides)) {
+				t.Errorf("%d %.500s", a.status, a.body)
+			}
+		})
+	}
 }
 
 // Hardening every answer shares: security headers, Allow on 405, ids with invalid bytes

@@ -84,6 +84,7 @@ func New(d Deps) *Server {
 	fast.Get("/readyz", s.readyz)
 	fast.Get("/v1/resolve", s.resolvePoint)
 	fast.Get("/v1/households/{id}/chain", s.householdChain)
+	fast.Get("/v1/audit", s.auditLog)
 	// A batch streams for as long as its input lasts (a million points), within a wider limit.
 	batch := s.mux.With(s.withTimeout(time.Hour), bodyIdleTimeout(batchIdle))
 	batch.Post("/v1/resolve", s.resolveBatch)
