@@ -25,5 +25,13 @@ else
   go test -count=1 -timeout 20m ./...
   log "race detector: the live index under a lookup storm while it follows edits"
   go test -count=1 -race -run 'Follow' ./postgis/
+  # Every parser of outside input is fuzzed for a few seconds; a crasher found is written to
+  # the package's testdata/fuzz and stays as a regression case (go test runs it every time).
+  log "fuzzing each parser for ${GRIDMAP_FUZZTIME:-3s}"
+  for target in FuzzParseLonLat:./geo/ FuzzParseGrant:./geo/access/ FuzzReadUnits:./geo/importfile/ \
+      FuzzReadCSV:./geo/importfile/ FuzzCSVPoints:./wire/ FuzzJSONPoints:./wire/ FuzzNDJSONPoints:./wire/ \
+      FuzzGeoJSONPoints:./wire/ FuzzIDs:./wire/ FuzzParseZXY:./api/; do
+    go test -run '^$' -fuzz "^${target%%:*}\$" -fuzztime "${GRIDMAP_FUZZTIME:-3s}" "${target#*:}" >/dev/null
+  done
 fi
 log "all tests passed"
