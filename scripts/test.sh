@@ -31,7 +31,9 @@ else
   for target in FuzzParseLonLat:./geo/ FuzzParseGrant:./geo/access/ FuzzReadUnits:./geo/importfile/ \
       FuzzReadCSV:./geo/importfile/ FuzzCSVPoints:./wire/ FuzzJSONPoints:./wire/ FuzzNDJSONPoints:./wire/ \
       FuzzGeoJSONPoints:./wire/ FuzzIDs:./wire/ FuzzParseZXY:./api/; do
-    go test -run '^$' -fuzz "^${target%%:*}\$" -fuzztime "${GRIDMAP_FUZZTIME:-3s}" "${target#*:}" >/dev/null
+    if ! out=$(go test -run '^$' -fuzz "^${target%%:*}\$" -fuzztime "${GRIDMAP_FUZZTIME:-3s}" "${target#*:}" 2>&1); then
+      printf '%s\n' "$out" | tail -40; exit 1
+    fi
   done
 fi
 log "all tests passed"
