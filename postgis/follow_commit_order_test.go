@@ -8,7 +8,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/gridmap/gridmap/geo/index"
 	"github.com/gridmap/gridmap/postgis/pgtest"
 	"github.com/jackc/pgx/v5"
 )
@@ -38,23 +37,7 @@ func TestFollowDoesNotWaitForOtherTransactions(t *testing.T) {
 		return c
 	}
 	here := connect("")
-	if _, err := here.Exec(ctx, `
-		INSERT INTO units (code, level, name, parent_code, parent_level, geom) VALUES
-		('990804', 'county', '次第县', NULL, NULL, ST_Multi('SRID=4326;POLYGON((123 31, 123.2 31, 123.2 31.1, 123 31.1, 123 31))'::geometry)),
-		('990804001', 'town', '次第镇', '990804', 'county', ST_Multi('SRID=4326;POLYGON((123 31, 123.2 31, 123.2 31.1, 123 31.1, 123 31))'::geometry)),
-		('990804001001', 'village', '次第村', '990804001', 'town', ST_Multi('SRID=4326;POLYGON((123 31, 123.2 31, 123.2 31.1, 123 31.1, 123 31))'::geometry)),
-		('990804001001001', 'grid', '一网格', '990804001001', 'village', ST_Multi('SRID=4326;POLYGON((123 31, 123.1 31, 123.1 31.1, 123 31.1, 123 31))'::geometry)),
-		('990804001001002', 'grid', '二网格', '990804001001', 'village', ST_Multi('SRID=4326;POLYGON((123.1 31, 123.2 31, 123.2 31.1, 123.1 31.1, 123.1 31))'::geometry))`); err != nil {
-		t.Fatal(err)
-	}
-	units, people, seq, err := db.SnapshotAt(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	live, err := index.NewLive(units, people, seq)
-	if err != nil {
-		t.Fatal(err)
-	}
+	live := twoGrids(t, db, "990804", 124, [2]string{"一网格", "二网格"})
 	go db.Follow(ctx, live, 50*time.Millisecond, slog.New(slog.NewTextHandler(io.Discard, nil)))
 
 	gridName := func(lon float64) string {
@@ -99,16 +82,16 @@ func TestFollowDoesNotWaitForOtherTransactions(t *testing.T) {
 	if _, err := here.Exec(ctx, `UPDATE units SET name = '二网格（后）' WHERE code = '990804001001002'`); err != nil {
 		t.Fatal(err)
 	}
-	waitFor("an edit committed while other transactions are open", 123.15, "二网格（后）")
-	if got := gridName(123.05); got != "一网格" {
+	waitFor("an edit committed while other transactions are open", 124.15, "二网格（后）")
+	if got := gridName(124.05); got != "一网格" {
 		t.Fatalf("an uncommitted edit is visible: %q", got)
 	}
 
 	if err := earlyTx.Commit(ctx); err != nil {
 		t.Fatal(err)
 	}
-	waitFor("the earlier writer's edit, committed last", 123.05, "一网格（早）")
-	if got := gridName(123.15); got != "二网格（后）" {
+	waitFor("the earlier writer's edit, committed last", 124.05, "一网格（早）")
+	if got := gridName(124.15); got != "二网格（后）" {
 		t.Fatalf("the later edit was lost: %q", got)
 	}
 }

@@ -33,24 +33,7 @@ func TestFollowDoesNotSkipAnEditCommittedLate(t *testing.T) {
 	db := pgtest.DB(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	_, err := pgtest.Pool(t).Exec(ctx, `
-		INSERT INTO units (code, level, name, parent_code, parent_level, geom) VALUES
-		('990803', 'county', '间隙县', NULL, NULL, ST_Multi('SRID=4326;POLYGON((123 31, 123.2 31, 123.2 31.1, 123 31.1, 123 31))'::geometry)),
-		('990803001', 'town', '间隙镇', '990803', 'county', ST_Multi('SRID=4326;POLYGON((123 31, 123.2 31, 123.2 31.1, 123 31.1, 123 31))'::geometry)),
-		('990803001001', 'village', '间隙村', '990803001', 'town', ST_Multi('SRID=4326;POLYGON((123 31, 123.2 31, 123.2 31.1, 123 31.1, 123 31))'::geometry)),
-		('990803001001001', 'grid', '甲网格', '990803001001', 'village', ST_Multi('SRID=4326;POLYGON((123 31, 123.1 31, 123.1 31.1, 123 31.1, 123 31))'::geometry)),
-		('990803001001002', 'grid', '乙网格', '990803001001', 'village', ST_Multi('SRID=4326;POLYGON((123.1 31, 123.2 31, 123.2 31.1, 123.1 31.1, 123.1 31))'::geometry))`)
-	if err != nil {
-		t.Fatal(err)
-	}
-	units, people, seq, err := db.SnapshotAt(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	live, err := index.NewLive(units, people, seq)
-	if err != nil {
-		t.Fatal(err)
-	}
+	live := twoGrids(t, db, "990803", 123, [2]string{"甲网格", "乙网格"})
 	sink := &askingSink{Live: live}
 	go db.Follow(ctx, sink, 20*time.Millisecond, slog.New(slog.NewTextHandler(io.Discard, nil)))
 

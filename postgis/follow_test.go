@@ -21,24 +21,7 @@ func TestFollowAppliesCommittedEditsWithinOneSecond(t *testing.T) {
 	db := pgtest.DB(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	_, err := pgtest.Pool(t).Exec(ctx, `
-		INSERT INTO units (code, level, name, parent_code, parent_level, geom) VALUES
-		('990801', 'county', '跟随县', NULL, NULL, ST_Multi('SRID=4326;POLYGON((121 31, 121.2 31, 121.2 31.1, 121 31.1, 121 31))'::geometry)),
-		('990801001', 'town', '跟随镇', '990801', 'county', ST_Multi('SRID=4326;POLYGON((121 31, 121.2 31, 121.2 31.1, 121 31.1, 121 31))'::geometry)),
-		('990801001001', 'village', '跟随村', '990801001', 'town', ST_Multi('SRID=4326;POLYGON((121 31, 121.2 31, 121.2 31.1, 121 31.1, 121 31))'::geometry)),
-		('990801001001001', 'grid', '一网格', '990801001001', 'village', ST_Multi('SRID=4326;POLYGON((121 31, 121.1 31, 121.1 31.1, 121 31.1, 121 31))'::geometry)),
-		('990801001001002', 'grid', '二网格', '990801001001', 'village', ST_Multi('SRID=4326;POLYGON((121.1 31, 121.2 31, 121.2 31.1, 121.1 31.1, 121.1 31))'::geometry))`)
-	if err != nil {
-		t.Fatal(err)
-	}
-	units, people, seq, err := db.SnapshotAt(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	live, err := index.NewLive(units, people, seq)
-	if err != nil {
-		t.Fatal(err)
-	}
+	live := twoGrids(t, db, "990801", 121, [2]string{"一网格", "二网格"})
 	if code, _ := live.Resolve(ctx, 121.12, 31.05); code.Links[len(code.Links)-1].Code != "990801001001002" {
 		t.Fatalf("before the edit: %+v", code)
 	}
@@ -79,7 +62,7 @@ func TestFollowAppliesCommittedEditsWithinOneSecond(t *testing.T) {
 	}()
 
 	// Move the shared edge east: the point now lies in grid 001.
-	_, err = pgtest.Pool(t).Exec(ctx, `
+	_, err := pgtest.Pool(t).Exec(ctx, `
 		UPDATE units SET geom = ST_Multi('SRID=4326;POLYGON((121 31, 121.15 31, 121.15 31.1, 121 31.1, 121 31))'::geometry) WHERE code = '990801001001001';
 		UPDATE units SET geom = ST_Multi('SRID=4326;POLYGON((121.15 31, 121.2 31, 121.2 31.1, 121.15 31.1, 121.15 31))'::geometry) WHERE code = '990801001001002'`)
 	if err != nil {
@@ -173,4 +156,35 @@ func TestFollowAppliesPeopleChanges(t *testing.T) {
 		ppl := c.Links[3].People
 		return len(ppl) == 2 && ppl[0].Role == geo.GridHead && ppl[0].Name == "王五" && len(c.Links[2].People) == 0
 	})
+}
+
+// twoGrids stores a county 0.2° wide from longitude west at 31°N, whose one town and village
+// are split into a west grid (code 001001001) and an east one (001001002) with the given
+// names, and returns the live index of a snapshot taken right after.
+func twoGrids(t *testing.T, db *postgis.DB, code string, west float64, names [2]string) *index.Live {
+	t.Helper()
+	box := func(w, e float64) string {
+		return fmt.Sprintf("ST_Multi('SRID=4326;POLYGON((%[1]v 31, %[2]v 31, %[2]v 31.1, %[1]v 31.1, %[1]v 31))'::geometry)", w, e)
+	}
+	all, mid := box(west, west+0.2), west+0.1
+	_, err := pgtest.Pool(t).Exec(context.Background(), fmt.Sprintf(`
+		INSERT INTO units (code, level, name, parent_code, parent_level, geom) VALUES
+		('%[1]s', 'county', '测试县', NULL, NULL, %[2]s),
+		('%[1]s001', 'town', '测试镇', '%[1]s', 'county', %[2]s),
+		('%[1]s001001', 'village', '测试村', '%[1]s001', 'town', %[2]s),
+		('%[1]s001001001', 'grid', '%[3]s', '%[1]s001001', 'village', %[5]s),
+		('%[1]s001001002', 'grid', '%[4]s', '%[1]s001001', 'village', %[6]s)`,
+		code, all, names[0], names[1], box(west, mid), box(mid, west+0.2)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	units, people, seq, err := db.SnapshotAt(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	live, err := index.NewLive(units, people, seq)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return live
 }
