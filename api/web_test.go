@@ -194,6 +194,9 @@ func gridInterior(t *testing.T, db *postgis.DB) gridPoint {
 	return g
 }
 
+// The page's size in the browser (and of docs/dashboard.png).
+const viewWidth, viewHeight = 1024, 720
+
 // browserPage is one tab of a headless Chromium, for the length of a test.
 type browserPage struct{ ctx context.Context }
 
@@ -216,15 +219,16 @@ func openBrowser(t *testing.T, browser string) browserPage {
 		chromedp.Flag("disable-dev-shm-usage", true),
 		chromedp.Flag("use-angle", "swiftshader"),
 		chromedp.Flag("enable-unsafe-swiftshader", true),
-		chromedp.WindowSize(1024, 720),
+		chromedp.WindowSize(viewWidth, viewHeight),
 	)
 	ctx, cancelTab := chromedp.NewContext(actx)
 	t.Cleanup(func() {
 		cancelTab()
 		cancelAlloc()
 	})
-	// The first Run starts the browser; it must not carry a timeout (that would end it).
-	if err := chromedp.Do(ctx); err != nil {
+	// The first Run starts the browser; it must not carry a timeout (that would end it). The
+	// viewport is set on the page: the headless window's own size leaves it smaller.
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(viewWidth, viewHeight)); err != nil {
 		t.Fatalf("starting %s: %v", browser, err)
 	}
 	return browserPage{ctx}
