@@ -50,8 +50,7 @@ let clicks = 0;
 
 async function resolve({ lng, lat }) {
   const click = ++clicks;
-  const point = `${lng.toFixed(6)},${lat.toFixed(6)}`;
-  const [lon, la] = point.split(',');
+  const lon = lng.toFixed(6), la = lat.toFixed(6);
   let items;
   try {
     const body = await getJSON(`/v1/resolve?lon=${lon}&lat=${la}`);
@@ -63,7 +62,7 @@ async function resolve({ lng, lat }) {
     items = [errorItem(err.message)];
   }
   if (click === clicks) {
-    list.dataset.point = point;
+    list.dataset.point = `${lon},${la}`;
     list.replaceChildren(...items);
   }
 }
