@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -17,6 +18,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 	"github.com/gridmap/gridmap/api"
+	"github.com/gridmap/gridmap/geo"
 	"github.com/gridmap/gridmap/postgis"
 	"github.com/gridmap/gridmap/tiles"
 )
@@ -122,15 +124,31 @@ func TestWebMapPageInABrowser(t *testing.T) {
 	}
 }
 
-// mapPageServer serves the API, the tiles of the database's state and the map page, and
-// returns the requests it did not answer with 2xx or 304.
+// sampleCounty is the code of the generated 水城区 that sampleServer loads. Other tests of
+// the package add units elsewhere (a test county near 120°E) to the shared database.
+const sampleCounty = "520204"
+
+// mapPageServer serves the API, the tiles of the sample county and the map page, and
+// returns the requests it did not answer with 2xx or 304. The tiles hold the sample county
+// alone, so that the page's first view (the tileset's bounds) does not depend on which other
+// tests ran before in the same database.
 func mapPageServer(t *testing.T, db *postgis.DB) (*httptest.Server, func() []string) {
 	t.Helper()
 	st, err := db.StateAt(context.Background(), true, false)
 	if err != nil {
 		t.Fatal(err)
 	}
-	svc, err := tiles.NewService(tiles.State{Seq: st.Seq, Units: st.Units, People: st.People, Features: st.Features}, 64<<20)
+	inSample := func(code string) bool { return strings.HasPrefix(code, sampleCounty) }
+	sample := tiles.State{
+		Seq:      st.Seq,
+		Units:    slices.DeleteFunc(st.Units, func(u geo.Unit) bool { return !inSample(u.Code) }),
+		People:   slices.DeleteFunc(st.People, func(p geo.Responsibility) bool { return !inSample(p.UnitCode) }),
+		Features: slices.DeleteFunc(st.Features, func(f geo.Feature) bool { return f.CountyCode != sampleCounty }),
+	}
+	if len(sample.Units) == 0 || len(sample.Features) == 0 {
+		t.Fatalf("the database holds %d units and %d features of county %s", len(sample.Units), len(sample.Features), sampleCounty)
+	}
+	svc, err := tiles.NewService(sample, 64<<20)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -154,12 +172,12 @@ func mapPageServer(t *testing.T, db *postgis.DB) (*httptest.Server, func() []str
 	}
 }
 
-// countyBounds returns the county's bounding box: west, south, east, north.
+// countyBounds returns the sample county's bounding box: west, south, east, north.
 func countyBounds(t *testing.T, db *postgis.DB) [4]float64 {
 	t.Helper()
 	var b [4]float64
 	err := db.Pool.QueryRow(context.Background(), `
-		SELECT ST_XMin(geom), ST_YMin(geom), ST_XMax(geom), ST_YMax(geom) FROM units WHERE level = 'county'`).
+		SELECT ST_XMin(geom), ST_YMin(geom), ST_XMax(geom), ST_YMax(geom) FROM units WHERE code = $1`, sampleCounty).
 		Scan(&b[0], &b[1], &b[2], &b[3])
 	if err != nil {
 		t.Fatal(err)
@@ -179,8 +197,8 @@ func gridInterior(t *testing.T, db *postgis.DB) gridPoint {
 	var g gridPoint
 	err := db.Pool.QueryRow(context.Background(), `
 		SELECT code, ST_X(c.center), ST_Y(c.center)
-		FROM (SELECT code, geom FROM units WHERE level = 'grid' ORDER BY code LIMIT 1 OFFSET 100) g,
-		     ST_MaximumInscribedCircle(g.geom) c`).Scan(&g.Code, &g.Lon, &g.Lat)
+		FROM (SELECT code, geom FROM units WHERE level = 'grid' AND county_code = $1 ORDER BY code LIMIT 1 OFFSET 100) g,
+		     ST_MaximumInscribedCircle(g.geom) c`, sampleCounty).Scan(&g.Code, &g.Lon, &g.Lat)
 	if err != nil {
 		t.Fatal(err)
 	}
