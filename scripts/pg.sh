@@ -28,6 +28,8 @@ install_packages() {
   command -v wrk >/dev/null || need+=(wrk)
   # Chromium runs the map page in the browser test.
   [ -x /usr/bin/chromium ] || need+=(chromium)
+  # A Chinese font, or Chromium draws the page's and the map's names as empty boxes.
+  [ -f /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ] || need+=(fonts-wqy-microhei)
   if [ ${#need[@]} -gt 0 ]; then
     log "installing ${need[*]} from Debian's packages"
     as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq
