@@ -33,17 +33,22 @@ type identityKey struct{}
 // so a client learns its credentials are wrong rather than getting the public view.
 func (s *Server) identify(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		id := access.Anonymous
-		if tok := bearerToken(r); tok != "" && s.deps.Auth != nil {
-			got, err := s.deps.Auth.Identify(r.Context(), tok)
-			if err != nil {
-				if geo.KindOf(err) == geo.Unauthenticated {
-					s.log.Info("refused credentials", "path", r.URL.Path, "remote", remoteAddr(r), "reason", err)
-				}
-				s.writeError(w, r, err)
-				return
+		tok := bearerToken(r)
+		if tok == "" {
+			next.ServeHTTP(w, r) // anonymous: identityOf finds no identity (no copy of r)
+			return
+		}
+		if s.deps.Auth == nil {
+			s.writeError(w, r, geo.Errorf(geo.Unauthenticated, "this server takes no credentials"))
+			return
+		}
+		id, err := s.deps.Auth.Identify(r.Context(), tok)
+		if err != nil {
+			if geo.KindOf(err) == geo.Unauthenticated {
+				s.log.Info("refused credentials", "path", r.URL.Path, "remote", remoteAddr(r), "reason", err)
 			}
-			id = got
+			s.writeError(w, r, err)
+			return
 		}
 		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), identityKey{}, id)))
 	})

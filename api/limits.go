@@ -73,12 +73,14 @@ func (rl *rateLimiter) allow(key string, known bool) (bool, time.Duration) {
 		rl.seen[key] = b
 	}
 	b.last = now
-	r := b.lim.ReserveN(now, 1)
-	if d := r.DelayFrom(now); d > 0 {
-		r.CancelAt(now)
-		return false, d
+	if b.lim.AllowN(now, 1) {
+		return true, 0
 	}
-	return true, 0
+	// Refused: how long until one request would be allowed, without taking it.
+	r := b.lim.ReserveN(now, 1)
+	d := r.DelayFrom(now)
+	r.CancelAt(now)
+	return false, max(d, time.Millisecond)
 }
 
 // limitRate answers 429 with Retry-After when the caller has used up its rate. It runs after
@@ -88,8 +90,10 @@ func (s *Server) limitRate(next http.Handler) http.Handler {
 		return next
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// Subjects are "key:..." or "jwt:...", never an address: the two kinds of key cannot
+		// meet in one table.
 		id := identityOf(r)
-		key, known := "addr:"+remoteAddr(r), false
+		key, known := remoteAddr(r), false
 		if id.Via != "" {
 			key, known = id.Subject, true
 		}

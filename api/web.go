@@ -17,15 +17,16 @@ func (s *Server) routeWeb() {
 		return
 	}
 	vendor := filepath.Join(dir, "node_modules", "maplibre-gl", "dist")
-	s.mux.Get("/", func(w http.ResponseWriter, r *http.Request) {
+	page := s.mux.With(pageHeaders)
+	page.Get("/", func(w http.ResponseWriter, r *http.Request) {
 		if _, err := os.Stat(filepath.Join(vendor, "maplibre-gl.js")); err != nil {
 			s.writeError(w, r, geo.Errorf(geo.Unavailable, "the map page needs MapLibre GL JS: run `npm ci --prefix %s` (scripts/up.sh does)", dir))
 			return
 		}
 		http.ServeFile(w, r, filepath.Join(dir, "index.html"))
 	})
-	s.mux.Handle("/web/vendor/*", http.StripPrefix("/web/vendor/", http.FileServer(http.Dir(vendor))))
-	s.mux.Handle("/web/*", http.StripPrefix("/web/", http.FileServer(onlyFiles{http.Dir(dir)})))
+	page.Handle("/web/vendor/*", http.StripPrefix("/web/vendor/", http.FileServer(http.Dir(vendor))))
+	page.Handle("/web/*", http.StripPrefix("/web/", http.FileServer(onlyFiles{http.Dir(dir)})))
 }
 
 // onlyFiles serves the files at the top of the page's folder: no directory listings, nothing
