@@ -19,7 +19,7 @@ type Identifier interface {
 // Auditor records reads of personal data and publishes (postgis.DB does). A request whose
 // audit record cannot be written is not answered.
 type Auditor interface {
-	Audit(ctx context.Context, rec access.Record) error
+	Audit(ctx context.Context, recs ...access.Record) error
 	// AuditLog lists records after id after, of targets in territory (a code prefix, ""
 	// for all) and of one subject ("" for all), oldest first, at most limit.
 	AuditLog(ctx context.Context, after int64, territory, subject string, limit int) ([]access.Record, error)
@@ -93,13 +93,16 @@ func permit(r *http.Request, action access.Action, code string) error {
 
 // audit records an access to personal data or a publish; without an Auditor it records
 // nothing (tests of other concerns).
-func (s *Server) audit(r *http.Request, action, target string) error {
-	if s.deps.Audit == nil {
+func (s *Server) audit(r *http.Request, action string, targets ...string) error {
+	if s.deps.Audit == nil || len(targets) == 0 {
 		return nil
 	}
-	id := identityOf(r)
-	rec := access.Record{Subject: id.Subject, Via: id.Via, Action: action, Target: target, Remote: remoteAddr(r)}
-	if err := s.deps.Audit.Audit(r.Context(), rec); err != nil {
+	id, remote := identityOf(r), remoteAddr(r)
+	recs := make([]access.Record, len(targets))
+	for i, t := range targets {
+		recs[i] = access.Record{Subject: id.Subject, Via: id.Via, Action: action, Target: t, Remote: remote}
+	}
+	if err := s.deps.Audit.Audit(r.Context(), recs...); err != nil {
 		return &geo.Error{Kind: geo.Unavailable, Message: "the access could not be recorded", Err: err}
 	}
 	return nil

@@ -145,6 +145,18 @@ func TestAccessMatrix(t *testing.T) {
 	if len(subjects) != 3 { // worker, planner, admin
 		t.Errorf("audit of %s: %+v", h1, recs)
 	}
+	// The bulk read recorded the household it served, and not the one it refused.
+	workerReads := map[string]int{}
+	all, err := db.AuditLog(ctx, 0, "", "key:"+strings.Split(worker, "_")[1], 1000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range all {
+		workerReads[r.Target]++
+	}
+	if workerReads[h1] != 2 || workerReads[h2] != 0 {
+		t.Errorf("the grid worker's reads in the audit: %v", workerReads)
+	}
 
 	// The audit log over HTTP: administrators only, each within their territory.
 	townAdmin := key("town admin", access.Grant{Role: access.Admin, Territory: town1})
@@ -191,6 +203,9 @@ func TestHardening(t *testing.T) {
 			p.header.Get("X-Content-Type-Options") != "nosniff" {
 			t.Errorf("%s: %d %v", path, p.status, p.header)
 		}
+	}
+	if h := call(t, "HEAD", srv.URL+"/v1/resolve?lon=104.8&lat=26.6", "", ""); h.status != a.status || h.body != "" {
+		t.Errorf("HEAD: %d %q, GET gave %d", h.status, h.body, a.status)
 	}
 	a = call(t, "DELETE", srv.URL+"/v1/resolve", "", "")
 	if a.status != 405 || a.header.Get("Allow") != "GET, POST" {

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
-	"strings"
 
 	"github.com/gridmap/gridmap/geo"
 	"github.com/gridmap/gridmap/geo/access"
@@ -51,10 +50,6 @@ func (s *Server) householdChains(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	if err := s.audit(r, "read_households", strings.Join(identityOf(r).Territories(access.ReadPersonal), " ")); err != nil {
-		s.writeError(w, r, err)
-		return
-	}
 	ctx := r.Context()
 	stream := newStream(w, r)
 	fill := func(b *lineBlock[string]) (bool, error) {
@@ -75,6 +70,7 @@ func (s *Server) householdChains(w http.ResponseWriter, r *http.Request) {
 			out := bytes.NewBuffer(b.out[:0])
 			enc := json.NewEncoder(out)
 			enc.SetEscapeHTML(false)
+			var served []string // audited before the block's answers go out
 			for k, id := range b.items {
 				res := householdResult{I: b.first + k, ID: id}
 				hc, err := geo.HouseholdChain{}, checkHouseholdID(id)
@@ -92,12 +88,17 @@ func (s *Server) householdChains(w http.ResponseWriter, r *http.Request) {
 					}
 				} else {
 					res.Chain = &hc
+					served = append(served, id)
 				}
 				if err := enc.Encode(res); err != nil {
 					b.stop = err
 					break
 				}
 				b.lines++
+			}
+			if err := s.audit(r, "read_household", served...); err != nil {
+				// Nothing of this block goes out unrecorded: the stream ends with the error.
+				b.stop, b.lines, out = err, 0, bytes.NewBuffer(b.out[:0])
 			}
 			b.out = out.Bytes()
 		}

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/go-chi/chi/v5"
+	"github.com/go-chi/chi/v5/middleware"
 	"github.com/gridmap/gridmap/geo"
 	"github.com/gridmap/gridmap/wire"
 )
@@ -69,7 +70,8 @@ func New(d Deps) *Server {
 	}
 	// Every answer, refusals included, carries the security headers; credentials are read
 	// before the rate is counted, so a key is limited as itself.
-	s.mux.Use(s.recoverPanics, secureHeaders, s.cors, s.identify, s.limitRate)
+	// HEAD is answered as GET without the body (curl -I, link checkers, load balancers).
+	s.mux.Use(s.recoverPanics, secureHeaders, s.cors, s.identify, s.limitRate, middleware.GetHead)
 	s.mux.NotFound(func(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, geo.Errorf(geo.NotFound, "no such path: %s", r.URL.Path))
 	})

@@ -17,6 +17,13 @@ import (
 func TestAPIKeys(t *testing.T) {
 	db := pgtest.DB(t)
 	ctx := context.Background()
+	if _, err := pgtest.Pool(t).Exec(ctx, `
+		INSERT INTO units (code, level, name, parent_code, parent_level, geom) VALUES
+		('520204', 'county', '水城区', NULL, NULL, ST_Multi('SRID=4326;POLYGON((104 26, 105 26, 105 27, 104 27, 104 26))'::geometry)),
+		('520204103', 'town', '镇', '520204', 'county', ST_Multi('SRID=4326;POLYGON((104 26, 105 26, 105 27, 104 27, 104 26))'::geometry))
+		ON CONFLICT DO NOTHING`); err != nil {
+		t.Fatal(err)
+	}
 	grants := []access.Grant{{Role: access.Planner, Territory: "520204103"}, {Role: access.Viewer, Territory: "520204"}}
 	k, token, err := db.CreateKey(ctx, "town planning office", grants, "test")
 	if err != nil {
@@ -78,6 +85,9 @@ func TestAPIKeys(t *testing.T) {
 	}
 	if _, _, err := db.CreateKey(ctx, "none", nil, "test"); geo.KindOf(err) != geo.Invalid {
 		t.Errorf("a key with no grant: %v", err)
+	}
+	if _, _, err := db.CreateKey(ctx, "typo", []access.Grant{{Role: access.Planner, Territory: "520204999"}}, "test"); geo.KindOf(err) != geo.Invalid || !strings.Contains(err.Error(), "520204999") {
+		t.Errorf("a key over a unit that does not exist: %v", err)
 	}
 }
 

@@ -7,16 +7,29 @@ import (
 )
 
 const insertAuditSQL = `
-INSERT INTO audit_log (subject, via, action, target, remote, detail) VALUES ($1, $2, $3, $4, $5, $6)`
+INSERT INTO audit_log (subject, via, action, target, remote, detail)
+SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::jsonb[])`
 
-// Audit appends one entry. The caller answers only after it is stored: a read of personal
-// data that cannot be recorded is not served.
-func (db *DB) Audit(ctx context.Context, e access.Record) error {
-	var detail any
-	if len(e.Detail) > 0 {
-		detail = e.Detail
+// Audit appends entries, all or none, in one statement (a bulk read records each household
+// it served). The caller answers only after they are stored: a read of personal data that
+// cannot be recorded is not served.
+func (db *DB) Audit(ctx context.Context, recs ...access.Record) error {
+	if len(recs) == 0 {
+		return nil
 	}
-	if _, err := db.pool.Exec(ctx, insertAuditSQL, e.Subject, e.Via, e.Action, e.Target, e.Remote, detail); err != nil {
+	cols := make([][]string, 5)
+	details := make([]*string, len(recs))
+	for _, r := range recs {
+		cols[0], cols[1], cols[2] = append(cols[0], r.Subject), append(cols[1], r.Via), append(cols[2], r.Action)
+		cols[3], cols[4] = append(cols[3], r.Target), append(cols[4], r.Remote)
+	}
+	for i, r := range recs {
+		if len(r.Detail) > 0 {
+			d := string(r.Detail)
+			details[i] = &d
+		}
+	}
+	if _, err := db.pool.Exec(ctx, insertAuditSQL, cols[0], cols[1], cols[2], cols[3], cols[4], details); err != nil {
 		return unavailable(err)
 	}
 	return nil

@@ -8,6 +8,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"errors"
+	"slices"
 	"strings"
 	"time"
 
@@ -38,6 +39,9 @@ RETURNING created_at`
 func (db *DB) CreateKey(ctx context.Context, name string, grants []access.Grant, createdBy string) (APIKey, string, error) {
 	if len(grants) == 0 {
 		return APIKey{}, "", geo.FieldError("grants", "a key needs at least one grant (role:territory)")
+	}
+	if err := db.checkTerritories(ctx, grants); err != nil {
+		return APIKey{}, "", err
 	}
 	idBytes := make([]byte, 6)
 	secret := make([]byte, 32)
@@ -151,4 +155,28 @@ func parseGrants(ss []string) ([]access.Grant, error) {
 		out = append(out, g)
 	}
 	return out, nil
+}
+
+// checkTerritories refuses grants over units the database does not hold: a typo would
+// otherwise make a key that can do nothing, or later, something unintended.
+func (db *DB) checkTerritories(ctx context.Context, grants []access.Grant) error {
+	var codes []string
+	for _, g := range grants {
+		if g.Territory != "" {
+			codes = append(codes, g.Territory)
+		}
+	}
+	if len(codes) == 0 {
+		return nil
+	}
+	var known []string
+	if err := db.pool.QueryRow(ctx, `SELECT coalesce(array_agg(code), '{}') FROM units WHERE code = ANY($1)`, codes).Scan(&known); err != nil {
+		return unavailable(err)
+	}
+	for _, c := range codes {
+		if !slices.Contains(known, c) {
+			return geo.FieldError("grant", "no unit has the code %s", c)
+		}
+	}
+	return nil
 }

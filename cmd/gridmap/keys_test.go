@@ -15,6 +15,13 @@ func TestKeysCommand(t *testing.T) {
 	db := pgtest.DB(t)
 	bin := gridmap(t)
 	env := []string{"DATABASE_URL=" + pgtest.URL()}
+	if _, err := pgtest.Pool(t).Exec(context.Background(), `
+		INSERT INTO units (code, level, name, parent_code, parent_level, geom) VALUES
+		('520204', 'county', '水城区', NULL, NULL, ST_Multi('SRID=4326;POLYGON((104 26, 105 26, 105 27, 104 27, 104 26))'::geometry)),
+		('520204103', 'town', '镇', '520204', 'county', ST_Multi('SRID=4326;POLYGON((104 26, 105 26, 105 27, 104 27, 104 26))'::geometry))
+		ON CONFLICT DO NOTHING`); err != nil {
+		t.Fatal(err)
+	}
 	out, code := run(bin, env, "keys", "create", "-name", "dashboard", "-grant", "viewer:520204", "-grant", "planner:520204103")
 	if code != 0 {
 		t.Fatalf("keys create: exit %d\n%s", code, out)
@@ -42,6 +49,7 @@ func TestKeysCommand(t *testing.T) {
 
 	for _, bad := range [][]string{
 		{"keys", "create", "-name", "x", "-grant", "boss:520204"},
+		{"keys", "create", "-name", "x", "-grant", "planner:999999"},
 		{"keys", "create", "-grant", "viewer"},
 		{"keys", "create", "-name", "x"},
 		{"keys", "frob"},
