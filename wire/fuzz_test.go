@@ -69,4 +69,3 @@ func FuzzIDs(f *testing.F) {
 		}
 	})
 }
-
