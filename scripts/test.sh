@@ -14,7 +14,9 @@ start_cluster
 export GRIDMAP_TEST_DATABASE_URL=$(database_url postgres)
 export GRIDMAP_BROWSER=/usr/bin/chromium
 
-log "go vet"
+log "gofmt, go vet"
+unformatted=$(gofmt -l $(git ls-files '*.go'))
+if [ -n "$unformatted" ]; then echo "gofmt would change: $unformatted" >&2; exit 1; fi
 go vet ./...
 log "staticcheck"
 go run honnef.co/go/tools/cmd/staticcheck@v0.8.2 ./...
