@@ -34,25 +34,33 @@ fi
 state() { { git status --porcelain; git diff; } | sha256sum; }
 before=$(state)
 backup=$(mktemp -d)
-restore() {
+bin="$backup.bin"
+pid=
+finish() {
+  # Stop the runner first (it restores the file it is mutating on SIGTERM), then put back
+  # whatever it left in the backup.
+  if [ -n "$pid" ] && kill -TERM "$pid" 2>/dev/null; then wait "$pid" || true; fi
   for f in "$backup"/*; do
     [ -e "$f" ] || continue
     orig=$(basename "$f" | tr '%' '/')
     log "restoring $orig from its backup"
     cp "$f" "$orig"
   done
-  rm -rf "$backup"
+  rm -rf "$backup" "$bin"
   if [ "$(state)" != "$before" ]; then
-    log "the work tree differs from before the run: see git diff"
+    log "the work tree differs from before the run: see git status and git diff"
     exit 1
   fi
 }
-trap restore EXIT
+trap finish EXIT
+trap 'exit 130' INT TERM
 
-# The runner is built once, outside the tree's packages being mutated.
-bin="$backup.bin"
 go build -o "$bin" ./scripts/mutate
-trap 'rm -f "$bin"; restore' EXIT
 start=$(date +%s)
-"$bin" -backup "$backup" "${flags[@]}" "${lists[@]}"
-log "mutation run took $(( ($(date +%s) - start) / 60 )) min $(( ($(date +%s) - start) % 60 )) s"
+# In the background, so that an interrupt reaches finish at once rather than after the run.
+"$bin" -backup "$backup" "${flags[@]}" "${lists[@]}" &
+pid=$!
+wait "$pid"
+pid=
+took=$(( $(date +%s) - start ))
+log "mutation run took $((took / 60)) min $((took % 60)) s"
