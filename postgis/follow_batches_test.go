@@ -129,6 +129,16 @@ func TestFollowAppliesEachCommitOnce(t *testing.T) {
 	if n := len(sink.recorded()); n != 1 {
 		t.Fatalf("with nothing new the follower applied %d more batches: %+v", n-1, sink.recorded()[1:])
 	}
+
+	// A commit of nothing it follows still moves its position, with an empty batch.
+	exec(t, `UPDATE features SET name = '院子二' WHERE id = '990805-f1'`)
+	latest = latestSeq(t, db)
+	waitForSeq(t, sink, latest, 5*time.Second)
+	for _, b := range sink.recorded()[1:] {
+		if !b.Empty() {
+			t.Errorf("a feature edit reached a follower of units: %+v", b)
+		}
+	}
 }
 
 // Deleted features and households reach a follower of those entities as deletes.
