@@ -175,7 +175,7 @@ func TestCellCentresNearADiagonalEdge(t *testing.T) {
 			var pts []orb.Point
 			for k := range 63 {
 				q := (float64(k) + 0.5) / 64 // the centre of diagonal cell k
-				y := q + c                 // on the diagonal at x = q
+				y := q + c                   // on the diagonal at x = q
 				for _, d := range []float64{0.001, 0.003, 0.007} {
 					pts = append(pts, orb.Point{q - d, y}, orb.Point{q + d, y}, orb.Point{q, y - d}, orb.Point{q, y + d},
 						orb.Point{q - d, y + d/2}, orb.Point{q + d, y - d/2})
