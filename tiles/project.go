@@ -100,7 +100,7 @@ func tileRange(z uint32, b wbox) (x0, y0, x1, y1 uint32, ok bool) {
 	buf := size * Buffer / Extent
 	n := int64(1) << z
 	clamp := func(v int64) int64 { return max(0, min(n-1, v)) }
-	lo := func(v int64) int64 { return floorDiv(v-buf, size) }
+	lo := func(v int64) int64 { return floorDiv(v-buf, size) - 1 }
 	hi := func(v int64) int64 { return floorDiv(v+buf, size) }
 	ax0, ay0, ax1, ay1 := lo(b.x0), lo(b.y0), hi(b.x1), hi(b.y1)
 	if ax1 < 0 || ay1 < 0 || ax0 >= n || ay0 >= n {
