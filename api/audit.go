@@ -32,11 +32,9 @@ func (s *Server) auditLog(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	if territory != "" {
-		if _, err := access.ParseGrant("viewer:" + territory); err != nil {
-			s.writeError(w, r, geo.FieldError("territory", "%v", err))
-			return
-		}
+	if err := access.CheckTerritory(territory); err != nil {
+		s.writeError(w, r, geo.FieldError("territory", "%v", err))
+		return
 	}
 	if err := permitAll(r, access.ReadAudit, territory); err != nil {
 		s.writeError(w, r, err)

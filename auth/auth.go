@@ -79,7 +79,7 @@ func (a *Authenticator) Identify(ctx context.Context, token string) (*access.Ide
 	if token == "" {
 		return access.Anonymous, nil
 	}
-	if strings.HasPrefix(token, "gmk_") {
+	if strings.HasPrefix(token, access.KeyPrefix) {
 		if a.keys == nil {
 			return nil, refused(fmt.Errorf("API keys are switched off"))
 		}

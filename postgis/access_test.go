@@ -8,7 +8,6 @@ import (
 
 	"github.com/gridmap/gridmap/geo"
 	"github.com/gridmap/gridmap/geo/access"
-	"github.com/gridmap/gridmap/postgis"
 	"github.com/gridmap/gridmap/postgis/pgtest"
 )
 
@@ -29,7 +28,7 @@ func TestAPIKeys(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.HasPrefix(token, postgis.KeyPrefix+k.ID+"_") || len(token) < 50 {
+	if !strings.HasPrefix(token, access.KeyPrefix+k.ID+"_") || len(token) < 50 {
 		t.Fatalf("token %q for key %q", token, k.ID)
 	}
 	id, err := db.KeyIdentity(ctx, token)
@@ -45,10 +44,10 @@ func TestAPIKeys(t *testing.T) {
 
 	for name, bad := range map[string]string{
 		"wrong secret": token[:len(token)-2] + "xx",
-		"no secret":    postgis.KeyPrefix + k.ID + "_",
-		"unknown id":   postgis.KeyPrefix + "000000000000_" + token[len(postgis.KeyPrefix)+13:],
+		"no secret":    access.KeyPrefix + k.ID + "_",
+		"unknown id":   access.KeyPrefix + "000000000000_" + token[len(access.KeyPrefix)+13:],
 		"not a key":    "eyJhbGciOiJub25lIn0.e30.",
-		"odd id":       postgis.KeyPrefix + "zz'; drop table api_keys; --_abc",
+		"odd id":       access.KeyPrefix + "zz'; drop table api_keys; --_abc",
 	} {
 		t.Run(name, func(t *testing.T) {
 			id, err := db.KeyIdentity(ctx, bad)

@@ -19,11 +19,9 @@ func (db *DB) Audit(ctx context.Context, recs ...access.Record) error {
 	}
 	cols := make([][]string, 5)
 	details := make([]*string, len(recs))
-	for _, r := range recs {
+	for i, r := range recs {
 		cols[0], cols[1], cols[2] = append(cols[0], r.Subject), append(cols[1], r.Via), append(cols[2], r.Action)
 		cols[3], cols[4] = append(cols[3], r.Target), append(cols[4], r.Remote)
-	}
-	for i, r := range recs {
 		if len(r.Detail) > 0 {
 			d := string(r.Detail)
 			details[i] = &d

@@ -17,9 +17,6 @@ import (
 	"github.com/jackc/pgx/v5"
 )
 
-// KeyPrefix starts every API key, so a bearer token is told apart from a JWT at a glance.
-const KeyPrefix = "gmk_"
-
 // APIKey describes a stored key; the secret itself is never stored or shown again.
 type APIKey struct {
 	ID        string         `json:"id"`
@@ -57,7 +54,7 @@ func (db *DB) CreateKey(ctx context.Context, name string, grants []access.Grant,
 	if err := db.pool.QueryRow(ctx, insertKeySQL, k.ID, hash[:], name, grantStrings(grants), createdBy).Scan(&k.CreatedAt); err != nil {
 		return APIKey{}, "", unavailable(err)
 	}
-	return k, KeyPrefix + k.ID + "_" + secretText, nil
+	return k, access.KeyPrefix + k.ID + "_" + secretText, nil
 }
 
 const listKeysSQL = `
@@ -106,7 +103,7 @@ const keyByIDSQL = `SELECT secret_hash, grants FROM api_keys WHERE id = $1 AND r
 // which part was wrong. The key is read on every call: a revoked key stops at once.
 func (db *DB) KeyIdentity(ctx context.Context, token string) (*access.Identity, error) {
 	refused := geo.Errorf(geo.Unauthenticated, "unknown or revoked API key")
-	rest, ok := strings.CutPrefix(token, KeyPrefix)
+	rest, ok := strings.CutPrefix(token, access.KeyPrefix)
 	if !ok {
 		return nil, refused
 	}

@@ -91,13 +91,15 @@ func ParseGrant(s string) (Grant, error) {
 	if err != nil {
 		return Grant{}, err
 	}
-	if err := checkTerritory(territory); err != nil {
+	if err := CheckTerritory(territory); err != nil {
 		return Grant{}, err
 	}
 	return Grant{Role: r, Territory: territory}, nil
 }
 
-func checkTerritory(t string) error {
+// CheckTerritory reports whether t can name a territory: empty (every unit) or a unit code,
+// digits only, 6 to 18 of them in steps of three.
+func CheckTerritory(t string) error {
 	if t == "" {
 		return nil
 	}
@@ -117,6 +119,9 @@ func checkTerritory(t string) error {
 func (g Grant) Covers(code string) bool {
 	return strings.HasPrefix(code, g.Territory)
 }
+
+// KeyPrefix starts every API key, so a bearer token is told apart from a JWT at a glance.
+const KeyPrefix = "gmk_"
 
 // Identity is an authenticated caller: a person from the identity provider or another system
 // holding an API key.

@@ -12,7 +12,7 @@ func FuzzParseGrant(f *testing.F) {
 		if err != nil {
 			return
 		}
-		if g.Role.rank() < 0 || checkTerritory(g.Territory) != nil {
+		if g.Role.rank() < 0 || CheckTerritory(g.Territory) != nil {
 			t.Fatalf("%q read as %+v", s, g)
 		}
 		if back, err := ParseGrant(g.String()); err != nil || back != g {
