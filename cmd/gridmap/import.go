@@ -26,6 +26,8 @@ func runImport(ctx context.Context, args []string) error {
 	}
 	fs := newFlags("import", "<"+strings.Join(names, "|")+"> FILE\n       gridmap import dir DIR")
 	quiet := fs.Bool("q", false, "print no progress, only the summary line of each file")
+	var gd gdalFlags
+	gd.register(fs)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -46,12 +48,38 @@ func runImport(ctx context.Context, args []string) error {
 			return geo.Errorf(geo.Invalid, "%v", err)
 		}
 	}
+	var r io.Reader
+	if gd.viaGDAL(path) {
+		var nearLon float64
+		if db, err := openDB(ctx); err == nil { // only to name a zone; a dry run needs no database
+			nearLon, _ = db.StoredLongitude(ctx)
+			db.Close()
+		}
+		var err error
+		if r, err = gd.convert(ctx, kind, path, nearLon); err != nil {
+			return err
+		}
+	}
+	if *gd.dryRun {
+		if r == nil {
+			in, err := openInput(path)
+			if err != nil {
+				return err
+			}
+			defer in.Close()
+			r = in
+		}
+		if kind.File != importfile.Units.File && kind.File != importfile.Features.File {
+			return geo.Errorf(geo.Invalid, "-dry-run reads units and features files")
+		}
+		return printDryRun(os.Stdout, filepath.Base(path), r)
+	}
 	db, err := openDB(ctx)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	return importFile(ctx, db, kind, path, *quiet)
+	return importFile(ctx, db, kind, path, r, *quiet)
 }
 
 // importDir loads the files of DIR that are present, in the order of importfile.Kinds, each
@@ -78,7 +106,7 @@ func importDir(ctx context.Context, dir string, quiet bool) error {
 	defer db.Close()
 	start := time.Now()
 	for n, k := range found {
-		if err := importFile(ctx, db, k, filepath.Join(dir, k.File), quiet); err != nil {
+		if err := importFile(ctx, db, k, filepath.Join(dir, k.File), nil, quiet); err != nil {
 			if n > 0 {
 				fmt.Fprintf(os.Stderr, "the %d file(s) before %s stay loaded\n", n, k.File)
 			}
@@ -90,19 +118,20 @@ func importDir(ctx context.Context, dir string, quiet bool) error {
 }
 
 // importFile runs one import and prints its summary line. A refused file has its whole
-// problem list printed to stderr; the error returned is then its one-line summary.
-func importFile(ctx context.Context, db *postgis.DB, kind importfile.Kind, path string, quiet bool) error {
+// problem list printed to stderr; the error returned is then its one-line summary. r, when
+// not nil, is the file already converted (by GDAL); otherwise path is read.
+func importFile(ctx context.Context, db *postgis.DB, kind importfile.Kind, path string, r io.Reader, quiet bool) error {
 	name := filepath.Base(path)
-	var r io.Reader = os.Stdin
 	if path == "-" {
 		name = "stdin"
-	} else {
-		f, err := os.Open(path)
+	}
+	if r == nil {
+		in, err := openInput(path)
 		if err != nil {
-			return geo.Errorf(geo.Invalid, "%v", err)
+			return err
 		}
-		defer f.Close()
-		r = f
+		defer in.Close()
+		r = in
 	}
 	start := time.Now()
 	var progress postgis.Progress

@@ -215,11 +215,12 @@ func (p *properties[T]) text(name string, isCode bool) string {
 }
 
 // others returns the properties not named, as attributes; numbers stay json.Number so
-// they reach jsonb with every digit.
+// they reach jsonb with every digit. A null is no attribute: GIS formats write an empty
+// field as null, and a file read back must not differ for it.
 func (p *properties[T]) others(known ...string) map[string]any {
 	out := map[string]any{}
 	for k, v := range p.values {
-		if !slices.Contains(known, k) {
+		if v != nil && !slices.Contains(known, k) {
 			out[k] = v
 		}
 	}
