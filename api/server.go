@@ -46,6 +46,8 @@ type Deps struct {
 	Limits Limits
 	// CORSOrigins lists the origins whose pages may call the API ("*": any).
 	CORSOrigins []string
+	// Export, when set, serves /v1/export/{collection} as files GDAL writes.
+	Export Exporter
 }
 
 // Server serves the HTTP API.
@@ -92,6 +94,7 @@ func New(d Deps) *Server {
 	batch.Post("/v1/resolve", s.resolveBatch)
 	batch.Post("/v1/households/chains", s.householdChains)
 	s.routeTiles()
+	s.routeExport()
 	s.routeWeb()
 	return s
 }

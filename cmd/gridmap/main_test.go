@@ -40,7 +40,7 @@ func run(bin string, env []string, args ...string) (string, int) {
 
 func TestEverySubcommandHasHelp(t *testing.T) {
 	bin := gridmap(t)
-	for _, sub := range []string{"serve", "migrate", "import", "generate", "status", "bench", "keys"} {
+	for _, sub := range []string{"serve", "migrate", "import", "export", "generate", "status", "bench", "keys"} {
 		out, code := run(bin, nil, sub, "--help")
 		if code != 0 || !strings.Contains(out, "Usage: gridmap "+sub) {
 			t.Errorf("%s --help: exit %d\n%s", sub, code, out)
