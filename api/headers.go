@@ -4,13 +4,24 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+
+	"github.com/gridmap/gridmap/tiles"
 )
 
 // contentSecurityPolicy lets the map page run MapLibre (its workers start from blob: URLs,
-// its styles are inline, tiles and images come from this server) and nothing else.
-const contentSecurityPolicy = "default-src 'self'; script-src 'self'; worker-src 'self' blob:; child-src blob:; " +
-	"style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self'; font-src 'self' data:; " +
-	"frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
+// its styles are inline, tiles and images come from this server, and basemap tiles from the
+// configured basemaps' origins) and nothing else.
+func contentSecurityPolicy(basemaps []tiles.Basemap) string {
+	remote := ""
+	for _, b := range basemaps {
+		if o := b.Origin(); o != "" && !strings.Contains(remote, " "+o) {
+			remote += " " + o
+		}
+	}
+	return "default-src 'self'; script-src 'self'; worker-src 'self' blob:; child-src blob:; " +
+		"style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:" + remote + "; connect-src 'self'" + remote + "; font-src 'self' data:; " +
+		"frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
+}
 
 // secureHeaders sets the headers every answer carries: no MIME sniffing, no referrer leaks.
 func secureHeaders(next http.Handler) http.Handler {
@@ -27,7 +38,8 @@ func secureHeaders(next http.Handler) http.Handler {
 // pageHeaders adds what only documents a browser renders need (the map page and its files):
 // no framing by other sites, and the content security policy. JSON and tiles are never
 // rendered as pages, and the lookups are the hot path.
-func pageHeaders(next http.Handler) http.Handler {
+func (s *Server) pageHeaders(next http.Handler) http.Handler {
+	csp := []string{contentSecurityPolicy(s.deps.Basemaps)}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
 		h["X-Frame-Options"] = deny
@@ -40,7 +52,6 @@ var (
 	nosniff    = []string{"nosniff"}
 	deny       = []string{"DENY"}
 	noReferrer = []string{"no-referrer"}
-	csp        = []string{contentSecurityPolicy}
 )
 
 // cors lets dashboards on the configured origins call the API from their pages. An origin

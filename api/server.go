@@ -12,6 +12,7 @@ import (
 	"github.com/go-chi/chi/v5"
 	"github.com/go-chi/chi/v5/middleware"
 	"github.com/gridmap/gridmap/geo"
+	"github.com/gridmap/gridmap/tiles"
 	"github.com/gridmap/gridmap/wire"
 )
 
@@ -48,6 +49,8 @@ type Deps struct {
 	CORSOrigins []string
 	// Export, when set, serves /v1/export/{collection} as files GDAL writes.
 	Export Exporter
+	// Basemaps are raster tile services the styles draw under the units (-basemap).
+	Basemaps []tiles.Basemap
 }
 
 // Server serves the HTTP API.

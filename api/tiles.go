@@ -251,7 +251,7 @@ func (s *Server) style(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	body, err := tiles.Style(name, fmt.Sprintf("%s/tiles/%s.json", s.baseURL(r), name))
+	body, err := tiles.Style(name, fmt.Sprintf("%s/tiles/%s.json", s.baseURL(r), name), s.deps.Basemaps...)
 	if err != nil {
 		s.writeError(w, r, err)
 		return

@@ -17,7 +17,7 @@ func (s *Server) routeWeb() {
 		return
 	}
 	vendor := filepath.Join(dir, "node_modules", "maplibre-gl", "dist")
-	page := s.mux.With(pageHeaders)
+	page := s.mux.With(s.pageHeaders)
 	page.Get("/", func(w http.ResponseWriter, r *http.Request) {
 		if _, err := os.Stat(filepath.Join(vendor, "maplibre-gl.js")); err != nil {
 			s.writeError(w, r, geo.Errorf(geo.Unavailable, "the map page needs MapLibre GL JS: run `npm ci --prefix %s` (scripts/up.sh does)", dir))

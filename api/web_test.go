@@ -132,8 +132,8 @@ const sampleCounty = "520204"
 // mapPageServer serves the API, the tiles of the sample county and the map page, and
 // returns the requests it did not answer with 2xx or 304. The tiles hold the sample county
 // alone, so that the page's first view (the tileset's bounds) does not depend on which other
-// tests ran before in the same database.
-func mapPageServer(t *testing.T, db *postgis.DB) (*httptest.Server, func() []string) {
+// tests ran before in the same database. opts change the API's dependencies (a basemap).
+func mapPageServer(t *testing.T, db *postgis.DB, opts ...func(*api.Deps)) (*httptest.Server, func() []string) {
 	t.Helper()
 	st, err := db.StateAt(context.Background(), true, false)
 	if err != nil {
@@ -153,7 +153,11 @@ func mapPageServer(t *testing.T, db *postgis.DB) (*httptest.Server, func() []str
 	if err != nil {
 		t.Fatal(err)
 	}
-	h := api.New(api.Deps{Resolver: db, Households: db, Ready: db.Ping, Tiles: svc, WebDir: "../web"})
+	deps := api.Deps{Resolver: db, Households: db, Ready: db.Ping, Tiles: svc, WebDir: "../web"}
+	for _, o := range opts {
+		o(&deps)
+	}
+	h := api.New(deps)
 	var mu sync.Mutex
 	var failed []string
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

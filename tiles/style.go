@@ -16,8 +16,10 @@ import (
 // The style names no glyphs URL: MapLibre GL JS (5.11 and later) then draws text with the
 // browser's own fonts, Chinese and digits alike, so the map needs no font server. Clients
 // that require server-side glyphs can set their own "glyphs" on the style.
+// Basemaps, when given, are drawn under everything but the background, and the county's
+// fill turns translucent so the imagery shows through.
 // It returns an error for another name.
-func Style(name string, tileURL string) ([]byte, error) {
+func Style(name string, tileURL string, basemaps ...Basemap) ([]byte, error) {
 	var specs []LayerSpec
 	switch name {
 	case "public":
@@ -51,7 +53,13 @@ func Style(name string, tileURL string) ([]byte, error) {
 	}
 
 	add("background", "background", "", map[string]any{"background-color": "#f2efe6"}, nil)
-	add("county-fill", "fill", string(geo.County), map[string]any{"fill-color": "#e7e0cc"}, nil)
+	sources := map[string]map[string]any{name: {"type": "vector", "url": tileURL}}
+	layers = append(layers, basemapLayers(basemaps, sources)...)
+	countyFill := map[string]any{"fill-color": "#e7e0cc"}
+	if len(basemaps) > 0 {
+		countyFill["fill-opacity"] = 0.15
+	}
+	add("county-fill", "fill", string(geo.County), countyFill, nil)
 	add("town-fill", "fill", string(geo.Town), map[string]any{
 		"fill-color":   byCode(townColours),
 		"fill-opacity": zoomRamp(6, 0.6, 12, 0.15),
@@ -127,7 +135,7 @@ func Style(name string, tileURL string) ([]byte, error) {
 	}{
 		Version: 8,
 		Name:    "gridmap " + name,
-		Sources: map[string]map[string]any{name: {"type": "vector", "url": tileURL}},
+		Sources: sources,
 		Layers:  layers,
 	}
 	return json.MarshalIndent(style, "", " ")

@@ -33,12 +33,18 @@ func runServe(ctx context.Context, args []string) error {
 	webDir := fs.String("web", "web", "folder of the map page served at / (empty: no page)")
 	var ac accessFlags
 	ac.register(fs)
+	var bm basemapFlags
+	bm.register(fs)
 	maxLag := fs.Duration("max-lag", 10*time.Second, "/readyz answers 503 when the index has not applied a commit this old")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if *resolverKind != "memory" && *resolverKind != "postgis" {
 		return geo.FieldError("-resolver", "%q is not memory or postgis", *resolverKind)
+	}
+	basemaps, err := bm.parse()
+	if err != nil {
+		return err
 	}
 	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
 	db, err := openDB(ctx)
@@ -106,6 +112,7 @@ func runServe(ctx context.Context, args []string) error {
 		deps.WebDir = *webDir
 	}
 	deps.PublicURL = *publicURL
+	deps.Basemaps = basemaps
 	handler := api.New(deps)
 	srv := &http.Server{
 		Addr:              *addr,
