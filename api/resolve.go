@@ -18,7 +18,11 @@ import (
 func (s *Server) resolvePoint(w http.ResponseWriter, r *http.Request) {
 	lon, lat, err := lookupPoint(r)
 	if err != nil {
-		s.writeError(w, r, err)
+		// Gauss–Krüger metres (crs=EPSG:45xx&x=..&y=..) fail the lon/lat reading; only then
+		// is the query looked at again, so the usual lookup pays nothing for them.
+		if !s.resolveProjected(w, r) {
+			s.writeError(w, r, err)
+		}
 		return
 	}
 	if f, ok := s.deps.Resolver.(chainFinder); ok && answerFound(w, lon, lat, f) {

@@ -49,6 +49,8 @@ type Deps struct {
 	CORSOrigins []string
 	// Export, when set, serves /v1/export/{collection} as files GDAL writes.
 	Export Exporter
+	// Project, when set, converts Gauss–Krüger metres for /v1/resolve?crs=EPSG:45xx.
+	Project Projector
 	// Basemaps are raster tile services the styles draw under the units (-basemap).
 	Basemaps []tiles.Basemap
 }

@@ -153,3 +153,37 @@ func IsDecimal(s string) bool {
 	}
 	return true
 }
+
+// GaussKrugerEPSG reports whether code is one of CGCS2000's Gauss–Krüger projections:
+// 6-degree zones EPSG:4491–4512, 3-degree zones EPSG:4513–4554 (with and without the zone
+// number before the easting).
+func GaussKrugerEPSG(code int) bool { return code >= 4491 && code <= 4554 }
+
+// ParseGaussKruger reads crs=EPSG:45xx (any case): the EPSG code of a Gauss–Krüger zone, and
+// whether the name is one. Other names are left to ParseCRS. Code is set for any EPSG:NNNN.
+func ParseGaussKruger(name string) (code int, ok bool) {
+	if len(name) != len("EPSG:4544") || !strings.EqualFold(name[:5], "EPSG:") {
+		return 0, false
+	}
+	for _, c := range name[5:] {
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		code = code*10 + int(c-'0')
+	}
+	return code, GaussKrugerEPSG(code)
+}
+
+// CheckNorthing refuses a Gauss–Krüger point whose northing (y) lies outside China's
+// latitudes (15°N–54°N is 1,660 km to 5,990 km from the equator), and says when x and y
+// look swapped: the easting is under 1,000 km, or starts with a zone number (13–45).
+func CheckNorthing(x, y float64) error {
+	const south, north = 1.66e6, 5.99e6
+	if y >= south && y <= north {
+		return nil
+	}
+	if x >= south && x <= north {
+		return FieldError("y", "%.3f is no northing in China; x and y look swapped: x is the easting, y the northing", y)
+	}
+	return FieldError("y", "%.3f is no northing in China (between %.0f and %.0f metres)", y, south, north)
+}
