@@ -5,7 +5,6 @@ package postgis
 import (
 	"context"
 	"errors"
-	"fmt"
 
 	"github.com/gridmap/gridmap/geo"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -33,7 +32,7 @@ func Open(ctx context.Context, url string) (*DB, error) {
 	}
 	if err := pool.Ping(ctx); err != nil {
 		pool.Close()
-		return nil, &geo.Error{Kind: geo.Unavailable, Message: fmt.Sprintf("cannot reach the database: %v", err), Err: err}
+		return nil, &geo.Error{Kind: geo.Unavailable, Message: "cannot reach the database", Err: err} // the CLI prints the cause once
 	}
 	return &DB{pool: pool}, nil
 }
