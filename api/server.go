@@ -46,6 +46,8 @@ type Deps struct {
 	Limits Limits
 	// CORSOrigins lists the origins whose pages may call the API ("*": any).
 	CORSOrigins []string
+	// ChangeSets stores planners' drafts; nil: the change-set endpoints are not served.
+	ChangeSets geo.ChangeSets
 }
 
 // Server serves the HTTP API.
@@ -92,6 +94,7 @@ func New(d Deps) *Server {
 	batch.Post("/v1/resolve", s.resolveBatch)
 	batch.Post("/v1/households/chains", s.householdChains)
 	s.routeTiles()
+	s.routeChangeSets()
 	s.routeWeb()
 	return s
 }
