@@ -274,3 +274,33 @@ func containsAll(s string, subs ...string) bool {
 	}
 	return true
 }
+
+// A hand-drawn edge a fraction of a metre off the neighbour's snaps onto it: no gap, no
+// sliver.
+func TestChangeSetSnapsToNeighbours(t *testing.T) {
+	db := pgtest.DB(t)
+	ctx := context.Background()
+	v := seedVillage(t, "990509", 81.8, 41)
+	cs, err := db.OpenChangeSet(ctx, v.code, "snap", "p")
+	if err != nil {
+		t.Fatal(err)
+	}
+	off := 0.3 / 111320 // 0.3 m west of the shared edge, in degrees of latitude: less in metres here
+	got, err := db.PutUnit(ctx, cs.ID, geo.Unit{Code: v.grid1, Name: "手绘", Level: geo.Grid,
+		Geom: square(v.x, v.y, v.x+0.01-off, v.y+0.02)}, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range got.Geom[0][0] {
+		if p[0] != v.x && p[0] != v.x+0.01 {
+			t.Errorf("vertex %v not snapped onto the village's or grid 2's edge", p)
+		}
+	}
+	fs, err := db.ValidateChangeSet(ctx, cs.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(fs) != 0 {
+		t.Errorf("findings after snapping: %+v", fs)
+	}
+}
