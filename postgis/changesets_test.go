@@ -304,3 +304,31 @@ func TestChangeSetSnapsToNeighbours(t *testing.T) {
 		t.Errorf("findings after snapping: %+v", fs)
 	}
 }
+
+// A grid with ten-household units under it is not deleted, by hand or by a merge: nothing
+// could move them, and their households would lose their grid.
+func TestChangeSetKeepsGridsWithTenHH(t *testing.T) {
+	db := pgtest.DB(t)
+	ctx := context.Background()
+	v := seedVillage(t, "990510", 81.9, 41)
+	if _, err := pgtest.Pool(t).Exec(ctx, `INSERT INTO tenhh_units (code, grid_code) VALUES ($1, $2)`, v.grid2+"001", v.grid2); err != nil {
+		t.Fatal(err)
+	}
+	cs, err := db.OpenChangeSet(ctx, v.code, "tenhh", "p")
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantKind(t, db.DeleteUnit(ctx, cs.ID, v.grid2, ""), geo.Conflict)
+	_, err = db.MergeUnits(ctx, cs.ID, v.grid1, v.grid2)
+	wantKind(t, err, geo.Conflict)
+	if us := unitsByCode(t, db, cs.ID); len(us) != 2 || us[v.grid1].Edited {
+		t.Errorf("refused merge left edits: %+v", us)
+	}
+	// The other way round works: grid 2 takes in grid 1, which holds none.
+	if _, err := db.MergeUnits(ctx, cs.ID, v.grid2, v.grid1); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.PublishChangeSet(ctx, cs.ID, "p", ""); err != nil {
+		t.Fatal(err)
+	}
+}
