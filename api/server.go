@@ -53,6 +53,8 @@ type Deps struct {
 	Project Projector
 	// Basemaps are raster tile services the styles draw under the units (-basemap).
 	Basemaps []tiles.Basemap
+	// ChangeSets stores planners' drafts; nil: the change-set endpoints are not served.
+	ChangeSets geo.ChangeSets
 }
 
 // Server serves the HTTP API.
@@ -100,6 +102,7 @@ func New(d Deps) *Server {
 	batch.Post("/v1/households/chains", s.householdChains)
 	s.routeTiles()
 	s.routeExport()
+	s.routeChangeSets()
 	s.routeWeb()
 	return s
 }
