@@ -37,6 +37,9 @@ type Deps struct {
 	PublicURL string
 	// WebDir, when set, is the folder of the map page (web/), served at /.
 	WebDir string
+	// Items, when set, serves OGC API - Features at /ogc/ (published units and reference
+	// layers; links on PublicURL).
+	Items geo.ItemReader
 
 	// Auth tells who is calling from a bearer token; nil: every caller is anonymous.
 	Auth Identifier
@@ -92,6 +95,7 @@ func New(d Deps) *Server {
 	batch.Post("/v1/resolve", s.resolveBatch)
 	batch.Post("/v1/households/chains", s.householdChains)
 	s.routeTiles()
+	s.routeOGC()
 	s.routeWeb()
 	return s
 }
