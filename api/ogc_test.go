@@ -260,7 +260,6 @@ func TestOGCItemsLimit(t *testing.T) {
 	}
 }
 
-
 // Every bad parameter is a 400 that names it.
 func TestOGCItemsBadParameters(t *testing.T) {
 	srv := ogcServer(t)
