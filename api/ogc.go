@@ -41,9 +41,11 @@ var ogcConformance = []string{
 // ogcSite is one OGC API landing page and what it serves: the public one at /ogc, or later a
 // change set's own.
 type ogcSite struct {
-	root   string // the landing page's path without its trailing slash
-	title  string
-	reader geo.ItemReader
+	root        string // the landing page's path without its trailing slash
+	title       string
+	reader      geo.ItemReader
+	collections []geo.Collection
+	conformance []string
 }
 
 // ogcLink is a link of the standard's documents.
@@ -59,7 +61,8 @@ func (s *Server) routeOGC() {
 		return
 	}
 	public := func(*http.Request) (*ogcSite, error) {
-		return &ogcSite{root: "/ogc", title: "gridmap: published units and reference layers", reader: s.deps.Items}, nil
+		return &ogcSite{root: "/ogc", title: "gridmap: published units and reference layers", reader: s.deps.Items,
+			collections: geo.Collections, conformance: ogcConformance}, nil
 	}
 	r := s.mux.With(s.withTimeout(s.deps.Timeout))
 	r.Get("/ogc", func(w http.ResponseWriter, r *http.Request) {
@@ -122,7 +125,7 @@ func (s *Server) ogcConformance(w http.ResponseWriter, r *http.Request, st *ogcS
 		s.writeError(w, r, err)
 		return
 	}
-	writeOGC(w, http.StatusOK, mediaJSON, map[string]any{"conformsTo": ogcConformance})
+	writeOGC(w, http.StatusOK, mediaJSON, map[string]any{"conformsTo": st.conformance})
 }
 
 func (s *Server) ogcCollections(w http.ResponseWriter, r *http.Request, st *ogcSite) {
@@ -135,8 +138,8 @@ func (s *Server) ogcCollections(w http.ResponseWriter, r *http.Request, st *ogcS
 		s.writeError(w, r, err)
 		return
 	}
-	out := make([]map[string]any, len(geo.Collections))
-	for i, c := range geo.Collections {
+	out := make([]map[string]any, len(st.collections))
+	for i, c := range st.collections {
 		out[i] = st.describe(s, r, c, extents)
 	}
 	writeOGC(w, http.StatusOK, mediaJSON, map[string]any{
@@ -146,7 +149,7 @@ func (s *Server) ogcCollections(w http.ResponseWriter, r *http.Request, st *ogcS
 }
 
 func (s *Server) ogcCollection(w http.ResponseWriter, r *http.Request, st *ogcSite) {
-	c, err := collectionOf(r)
+	c, err := st.collectionOf(r)
 	if err == nil {
 		err = readFormat(r.URL.Query())
 	}
@@ -162,14 +165,15 @@ func (s *Server) ogcCollection(w http.ResponseWriter, r *http.Request, st *ogcSi
 	writeOGC(w, http.StatusOK, mediaJSON, st.describe(s, r, c, extents))
 }
 
-// collectionOf returns the collection the path names; NotFound when there is none.
-func collectionOf(r *http.Request) (geo.Collection, error) {
+// collectionOf returns the site's collection the path names; NotFound when there is none.
+func (st *ogcSite) collectionOf(r *http.Request) (geo.Collection, error) {
 	id := chi.URLParam(r, "collection")
-	c, ok := geo.CollectionByID(id)
-	if !ok {
-		return c, geo.Errorf(geo.NotFound, "no collection %q: the collections are listed at /collections", id)
+	for _, c := range st.collections {
+		if c.ID == id {
+			return c, nil
+		}
 	}
-	return c, nil
+	return geo.Collection{}, geo.Errorf(geo.NotFound, "no collection %q: the collections are listed at %s/collections", id, st.root)
 }
 
 // describe is a collection's description, with its extent when it has features.
@@ -204,7 +208,7 @@ func (st *ogcSite) describe(s *Server, r *http.Request, c geo.Collection, extent
 
 // ogcQueryables answers the JSON Schema of the properties a filter may name.
 func (s *Server) ogcQueryables(w http.ResponseWriter, r *http.Request, st *ogcSite) {
-	c, err := collectionOf(r)
+	c, err := st.collectionOf(r)
 	if err == nil {
 		err = readFormat(r.URL.Query())
 	}

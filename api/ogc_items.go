@@ -40,7 +40,7 @@ func featureOf(it geo.Item) ogcFeature {
 // ogcItems serves /collections/{id}/items: a page of features with links to the pages
 // before and after it, on the configured public URL.
 func (s *Server) ogcItems(w http.ResponseWriter, r *http.Request, st *ogcSite) {
-	c, err := collectionOf(r)
+	c, err := st.collectionOf(r)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -91,7 +91,7 @@ func (st *ogcSite) pageURL(s *Server, r *http.Request, path string, limit, offse
 
 // ogcItem serves /collections/{id}/items/{featureId}, with its version as the ETag.
 func (s *Server) ogcItem(w http.ResponseWriter, r *http.Request, st *ogcSite) {
-	c, err := collectionOf(r)
+	c, err := st.collectionOf(r)
 	if err != nil {
 		s.writeError(w, r, err)
 		return

@@ -65,16 +65,6 @@ var Collections = func() []Collection {
 	return cs
 }()
 
-// CollectionByID returns the collection with this id; false when there is none.
-func CollectionByID(id string) (Collection, bool) {
-	for _, c := range Collections {
-		if c.ID == id {
-			return c, true
-		}
-	}
-	return Collection{}, false
-}
-
 // Queryable returns the queryable property called name; false when there is none.
 func (c Collection) Queryable(name string) (Queryable, bool) {
 	for _, q := range c.Queryables {
@@ -83,18 +73,6 @@ func (c Collection) Queryable(name string) (Queryable, bool) {
 		}
 	}
 	return Queryable{}, false
-}
-
-// GeometryType names the type of the collection's geometries as GeoJSON does: units are
-// MultiPolygons, roads (Multi)LineStrings, other layers (Multi)Polygons.
-func (c Collection) GeometryType() string {
-	switch {
-	case c.Level != "":
-		return "MultiPolygon"
-	case c.Layer.Lines():
-		return "LineString or MultiLineString"
-	}
-	return "Polygon or MultiPolygon"
 }
 
 // Interval is a span of time; a zero Start or End leaves that side open. An instant has
