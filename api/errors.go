@@ -16,13 +16,15 @@ var statusOf = map[geo.Kind]struct {
 	status int
 	code   string
 }{
-	geo.Invalid:         {http.StatusBadRequest, "invalid"},
-	geo.NotFound:        {http.StatusNotFound, "not_found"},
-	geo.Conflict:        {http.StatusConflict, "conflict"},
-	geo.Forbidden:       {http.StatusForbidden, "forbidden"},
-	geo.Unauthenticated: {http.StatusUnauthorized, "unauthenticated"},
-	geo.Unavailable:     {http.StatusServiceUnavailable, "unavailable"},
-	geo.Internal:        {http.StatusInternalServerError, "internal"},
+	geo.Invalid:            {http.StatusBadRequest, "invalid"},
+	geo.NotFound:           {http.StatusNotFound, "not_found"},
+	geo.Conflict:           {http.StatusConflict, "conflict"},
+	geo.Forbidden:          {http.StatusForbidden, "forbidden"},
+	geo.Unauthenticated:    {http.StatusUnauthorized, "unauthenticated"},
+	geo.Unavailable:        {http.StatusServiceUnavailable, "unavailable"},
+	geo.Internal:           {http.StatusInternalServerError, "internal"},
+	geo.PreconditionFailed: {http.StatusPreconditionFailed, "precondition_failed"},
+	geo.Unprocessable:      {http.StatusUnprocessableEntity, "unprocessable"},
 }
 
 // detailOf is err as the client reads it: the status and code of its kind, the field and

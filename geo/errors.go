@@ -11,13 +11,15 @@ type Kind int
 
 // The error kinds of gridmap.
 const (
-	Internal        Kind = iota // a bug or an unexpected failure; the caller sees a generic message
-	Invalid                     // the input is wrong; the message says which field and why
-	NotFound                    // the thing asked for does not exist
-	Conflict                    // the input clashes with stored state (a stale version, a duplicate)
-	Unavailable                 // a dependency (the database) cannot be reached
-	Forbidden                   // the caller may not see this (personal data)
-	Unauthenticated             // the credentials are missing where required, unknown, expired or revoked
+	Internal           Kind = iota // a bug or an unexpected failure; the caller sees a generic message
+	Invalid                        // the input is wrong; the message says which field and why
+	NotFound                       // the thing asked for does not exist
+	Conflict                       // the input clashes with stored state (a stale version, a duplicate)
+	Unavailable                    // a dependency (the database) cannot be reached
+	Forbidden                      // the caller may not see this (personal data)
+	Unauthenticated                // the credentials are missing where required, unknown, expired or revoked
+	PreconditionFailed             // the caller's If-Match names a version that is no longer the current one
+	Unprocessable                  // well-formed, but breaks a rule of the domain (a publish with coverage errors)
 )
 
 // Error is an error with a kind, a message meant for the client, and optionally the field

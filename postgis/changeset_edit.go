@@ -1,0 +1,240 @@
+package postgis
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/gridmap/gridmap/geo"
+	"github.com/jackc/pgx/v5"
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/encoding/ewkb"
+)
+
+// PutUnit creates or replaces the unit u inside change set id. Its vertices within the
+// tolerance of a sibling's (or the parent's) vertex snap to it, else to its edge. ifMatch,
+// when not empty, must name the unit's current ETag ("*": any existing unit), else the
+// answer is PreconditionFailed and nothing changes. Bad input is Invalid naming the field:
+// a code outside the set's parent or breaking the code rule, a new code that exists or
+// existed, a parent that is not in the set, a missing or malformed boundary.
+func (db *DB) PutUnit(ctx context.Context, id int64, u geo.Unit, ifMatch string) (geo.EditedUnit, error) {
+	tx, cs, err := db.openSetTx(ctx, id)
+	if err != nil {
+		return geo.EditedUnit{}, err
+	}
+	defer tx.Rollback(ctx)
+	v, err := loadView(ctx, tx, cs)
+	if err != nil {
+		return geo.EditedUnit{}, err
+	}
+	parentLevel, err := v.checkUnit(&u)
+	if err != nil {
+		return geo.EditedUnit{}, err
+	}
+	cur, exists := v.live(u.Code)
+	etag := ""
+	if exists {
+		etag = cur.ETag
+	}
+	if ifMatch != "" && !geo.ETagMatches(ifMatch, etag) {
+		return geo.EditedUnit{}, stale(u.Code, etag)
+	}
+	if _, known := v.units[u.Code]; !known {
+		if err := checkCodeUnused(ctx, tx, u.Code); err != nil {
+			return geo.EditedUnit{}, err
+		}
+	}
+	u.Geom = geo.Snap(u.Geom, v.snapRefs(u.Code, u.ParentCode), geo.DefaultTolerance)
+	out, err := putEdit(ctx, tx, v, u, parentLevel)
+	if err != nil {
+		return out, err
+	}
+	if err := tx.Commit(ctx); err != nil {
+		return out, unavailable(err)
+	}
+	return out, nil
+}
+
+// stale is the PreconditionFailed answer to an If-Match that does not name etag.
+func stale(code, etag string) error {
+	if etag == "" {
+		return &geo.Error{Kind: geo.PreconditionFailed, Field: "If-Match", Message: fmt.Sprintf("unit %s does not exist in the change set", code)}
+	}
+	return &geo.Error{Kind: geo.PreconditionFailed, Field: "If-Match",
+		Message: fmt.Sprintf("unit %s changed: its ETag is now %s", code, etag)}
+}
+
+// checkUnit checks u against the view and fills in its parent code; it returns the
+// parent's level.
+func (v *setView) checkUnit(u *geo.Unit) (string, error) {
+	p := v.cs.Parent
+	if !strings.HasPrefix(u.Code, p) || len(u.Code) <= len(p) {
+		return "", geo.FieldError("code", "unit %q lies outside the change set's parent %s", u.Code, p)
+	}
+	if u.Level == "" {
+		return "", geo.FieldError("level", "a unit needs a level")
+	}
+	if _, err := geo.ParseLevel(string(u.Level)); err != nil {
+		return "", geo.FieldError("level", "%s", err.Error())
+	}
+	own := u.Code[:len(u.Code)-3]
+	if u.ParentCode == "" {
+		u.ParentCode = own
+	}
+	if u.ParentCode != own {
+		return "", geo.FieldError("parent_code", "the parent of %s is %s (a code extends its parent's by three digits), not %s", u.Code, own, u.ParentCode)
+	}
+	if err := geo.CheckCode(u.Level, u.Code, u.ParentCode); err != nil {
+		return "", geo.FieldError("code", "%s", err.Error())
+	}
+	pl, ok := v.levelOf(u.ParentCode)
+	if !ok {
+		return "", geo.FieldError("parent_code", "no unit %s in the change set", u.ParentCode)
+	}
+	if want := geo.ParentLevel(u.Level, len(u.Code)); want != pl {
+		return "", geo.FieldError("level", "a %s with a %d-digit code sits under a %s, but %s is a %s", u.Level, len(u.Code), want, u.ParentCode, pl)
+	}
+	if u.Geom == nil {
+		return "", geo.FieldError("geometry", "a unit in a change set needs a boundary")
+	}
+	if ps := geo.CheckPolygonal(u.Geom); len(ps) > 0 {
+		return "", geo.FieldError("geometry", "%s", strings.Join(ps, "; "))
+	}
+	if u.Name == "" {
+		return "", geo.FieldError("name", "a unit needs a name")
+	}
+	return string(pl), nil
+}
+
+// snapRefs are the boundaries a unit's vertices snap to: its live siblings' and its
+// parent's.
+func (v *setView) snapRefs(code, parent string) []orb.MultiPolygon {
+	var refs []orb.MultiPolygon
+	if g, ok := v.geomOf(parent); ok && g != nil {
+		refs = append(refs, g)
+	}
+	for _, s := range v.children(parent) {
+		if s.Code != code && s.Geom != nil {
+			refs = append(refs, s.Geom)
+		}
+	}
+	return refs
+}
+
+const codeUsedSQL = `
+SELECT EXISTS (SELECT 1 FROM units WHERE code = $1) OR EXISTS (SELECT 1 FROM unit_history WHERE code = $1)`
+
+// checkCodeUnused refuses a new code that a unit has or had: codes are never reused.
+func checkCodeUnused(ctx context.Context, q pgx.Tx, code string) error {
+	var used bool
+	if err := q.QueryRow(ctx, codeUsedSQL, code).Scan(&used); err != nil {
+		return unavailable(err)
+	}
+	if used {
+		return geo.FieldError("code", "code %s belongs or belonged to another unit: codes are never reused", code)
+	}
+	return nil
+}
+
+// putEditSQL stores a unit's edit; a unit edited before keeps the version its first edit
+// was based on and gains a revision.
+const putEditSQL = `
+INSERT INTO changeset_units AS e (changeset_id, code, level, name, parent_code, parent_level, geom, attrs, base_version)
+VALUES ($1, $2, $3, $4, $5, $6, ST_GeomFromEWKB($7), $8, $9)
+ON CONFLICT (changeset_id, code) DO UPDATE SET
+    level = EXCLUDED.level, name = EXCLUDED.name, parent_code = EXCLUDED.parent_code,
+    parent_level = EXCLUDED.parent_level, geom = EXCLUDED.geom, attrs = EXCLUDED.attrs,
+    deleted = false, revision = e.revision + 1
+RETURNING coalesce(base_version, 0), revision`
+
+const touchSetSQL = `UPDATE changesets SET updated_at = now() WHERE id = $1`
+
+// putEdit writes u, checked, as the set's edit and updates the view to match.
+func putEdit(ctx context.Context, tx pgx.Tx, v *setView, u geo.Unit, parentLevel string) (geo.EditedUnit, error) {
+	g, err := ewkb.Marshal(u.Geom, 4326)
+	if err != nil {
+		return geo.EditedUnit{}, geo.FieldError("geometry", "%v", err)
+	}
+	var base any // NULL for a unit the set creates
+	if cur, ok := v.units[u.Code]; ok && cur.Version > 0 {
+		base = cur.Version
+	}
+	if u.Attrs == nil {
+		u.Attrs = map[string]any{}
+	}
+	out := geo.EditedUnit{Unit: u, Edited: true}
+	var rev int
+	if err := tx.QueryRow(ctx, putEditSQL, v.cs.ID, u.Code, string(u.Level), u.Name, u.ParentCode, parentLevel,
+		g, u.Attrs, base).Scan(&out.Version, &rev); err != nil {
+		return out, constraintError(unavailable(err))
+	}
+	if _, err := tx.Exec(ctx, touchSetSQL, v.cs.ID); err != nil {
+		return out, unavailable(err)
+	}
+	out.New = out.Version == 0
+	out.ETag = geo.UnitETag(out.Version, rev)
+	if _, ok := v.units[u.Code]; !ok {
+		v.codes = append(v.codes, u.Code)
+	}
+	v.units[u.Code] = &viewUnit{EditedUnit: out, revision: rev, parentLevel: parentLevel}
+	return out, nil
+}
+
+const deleteEditedSQL = `
+UPDATE changeset_units SET deleted = true, revision = revision + 1 WHERE changeset_id = $1 AND code = $2`
+
+const deleteStoredSQL = `
+INSERT INTO changeset_units (changeset_id, code, level, name, parent_code, parent_level, geom, attrs, base_version, deleted, revision)
+SELECT $1, code, level, name, parent_code, parent_level, geom, attrs, version, true, 1 FROM units WHERE code = $2`
+
+// DeleteUnit deletes the unit with code inside change set id. ifMatch as for PutUnit. A
+// unit with live children in the set is not deleted (Conflict): delete or merge them first.
+// It returns NotFound when the set shows no such unit.
+func (db *DB) DeleteUnit(ctx context.Context, id int64, code, ifMatch string) error {
+	tx, cs, err := db.openSetTx(ctx, id)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback(ctx)
+	v, err := loadView(ctx, tx, cs)
+	if err != nil {
+		return err
+	}
+	if err := deleteEdit(ctx, tx, v, code, ifMatch); err != nil {
+		return err
+	}
+	if err := tx.Commit(ctx); err != nil {
+		return unavailable(err)
+	}
+	return nil
+}
+
+// deleteEdit marks code deleted in the set and in the view.
+func deleteEdit(ctx context.Context, tx pgx.Tx, v *setView, code, ifMatch string) error {
+	u, ok := v.live(code)
+	if !ok {
+		if ifMatch != "" {
+			return stale(code, "")
+		}
+		return geo.Errorf(geo.NotFound, "no unit %s in change set %d", code, v.cs.ID)
+	}
+	if ifMatch != "" && !geo.ETagMatches(ifMatch, u.ETag) {
+		return stale(code, u.ETag)
+	}
+	if kids := v.children(code); len(kids) > 0 {
+		return geo.Errorf(geo.Conflict, "unit %s has %d units under it in the change set: delete or merge them first", code, len(kids))
+	}
+	sql := deleteStoredSQL
+	if u.revision > 0 {
+		sql = deleteEditedSQL
+	}
+	if _, err := tx.Exec(ctx, sql, v.cs.ID, code); err != nil {
+		return unavailable(err)
+	}
+	if _, err := tx.Exec(ctx, touchSetSQL, v.cs.ID); err != nil {
+		return unavailable(err)
+	}
+	u.deleted = true
+	u.revision++
+	return nil
+}
