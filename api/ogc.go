@@ -46,6 +46,7 @@ type ogcSite struct {
 	reader      geo.ItemReader
 	collections []geo.Collection
 	conformance []string
+	changeSet   *geo.ChangeSet // the change set a writable page edits; nil for /ogc
 }
 
 // ogcLink is a link of the standard's documents.
@@ -73,21 +74,13 @@ func (s *Server) routeOGC() {
 		w.Header().Set("Location", to) // relative: never built from the Host header
 		w.WriteHeader(http.StatusMovedPermanently)
 	})
-	s.routeOGCSite(r, "/ogc", public)
+	s.routeOGCSite(r, "/ogc", public, false)
 }
 
-// routeOGCSite registers the read-only endpoints of a landing page at root.
-func (s *Server) routeOGCSite(r chi.Router, root string, site func(*http.Request) (*ogcSite, error)) {
-	on := func(h func(http.ResponseWriter, *http.Request, *ogcSite)) http.HandlerFunc {
-		return func(w http.ResponseWriter, r *http.Request) {
-			st, err := site(r)
-			if err != nil {
-				s.writeError(w, r, err)
-				return
-			}
-			h(w, r, st)
-		}
-	}
+// routeOGCSite registers the read endpoints of a landing page at root, and OPTIONS on its
+// items naming the methods they take (QGIS learns from them whether it may edit).
+func (s *Server) routeOGCSite(r chi.Router, root string, site func(*http.Request) (*ogcSite, error), writable bool) {
+	on := func(h func(http.ResponseWriter, *http.Request, *ogcSite)) http.HandlerFunc { return s.onSite(site, h) }
 	r.Get(root+"/", on(s.ogcLanding))
 	r.Get(root+"/api", on(s.ogcAPI))
 	r.Get(root+"/conformance", on(s.ogcConformance))
@@ -96,6 +89,37 @@ func (s *Server) routeOGCSite(r chi.Router, root string, site func(*http.Request
 	r.Get(root+"/collections/{collection}/queryables", on(s.ogcQueryables))
 	r.Get(root+"/collections/{collection}/items", on(s.ogcItems))
 	r.Get(root+"/collections/{collection}/items/{feature}", on(s.ogcItem))
+	items, item := "GET, HEAD, OPTIONS", "GET, HEAD, OPTIONS"
+	if writable {
+		items, item = "GET, HEAD, OPTIONS, POST", "DELETE, GET, HEAD, OPTIONS, PATCH, PUT"
+	}
+	r.Options(root+"/collections/{collection}/items", on(s.ogcAllow(items)))
+	r.Options(root+"/collections/{collection}/items/{feature}", on(s.ogcAllow(item)))
+}
+
+// onSite resolves the landing page a request is for (which may refuse the caller) and
+// hands it to h.
+func (s *Server) onSite(site func(*http.Request) (*ogcSite, error), h func(http.ResponseWriter, *http.Request, *ogcSite)) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		st, err := site(r)
+		if err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		h(w, r, st)
+	}
+}
+
+// ogcAllow answers OPTIONS with the methods a collection's items take.
+func (s *Server) ogcAllow(methods string) func(http.ResponseWriter, *http.Request, *ogcSite) {
+	return func(w http.ResponseWriter, r *http.Request, st *ogcSite) {
+		if _, err := st.collectionOf(r); err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		w.Header().Set("Allow", methods)
+		w.WriteHeader(http.StatusNoContent)
+	}
 }
 
 // url is the absolute URL of a path of the site, on the configured public URL.

@@ -126,7 +126,7 @@ func (s *Server) ogcItem(w http.ResponseWriter, r *http.Request, st *ogcSite) {
 		s.writeError(w, r, err)
 		return
 	}
-	etag := itemETag(it)
+	etag := it.ETag
 	w.Header().Set("ETag", etag)
 	if matchesETag(r.Header.Get("If-None-Match"), etag) {
 		w.WriteHeader(http.StatusNotModified)
@@ -140,9 +140,4 @@ func (s *Server) ogcItem(w http.ResponseWriter, r *http.Request, st *ogcSite) {
 	}
 	w.Header().Set("Content-Crs", crs84Head)
 	writeOGC(w, http.StatusOK, mediaGeoJSON, f)
-}
-
-// itemETag names a feature's state: its id and version, which grows at every change.
-func itemETag(it geo.Item) string {
-	return strconv.QuoteToASCII(it.ID + "@" + strconv.Itoa(it.Version))
 }

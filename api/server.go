@@ -40,6 +40,9 @@ type Deps struct {
 	// Items, when set, serves OGC API - Features at /ogc/ (published units and reference
 	// layers; links on PublicURL).
 	Items geo.ItemReader
+	// OGCChangeSets, when set, gives each change set its own OGC API landing page with
+	// writes at /changesets/{id}/.
+	OGCChangeSets ChangeSetEditor
 
 	// Auth tells who is calling from a bearer token; nil: every caller is anonymous.
 	Auth Identifier
@@ -96,6 +99,7 @@ func New(d Deps) *Server {
 	batch.Post("/v1/households/chains", s.householdChains)
 	s.routeTiles()
 	s.routeOGC()
+	s.routeOGCChangeSets()
 	s.routeWeb()
 	return s
 }

@@ -99,8 +99,11 @@ type Item struct {
 	ID    string
 	Geom  orb.Geometry // nil for a unit known only by its code
 	Props map[string]any
-	// Version is the feature's version, which names its state (ETags come from it).
+	// Version is the feature's stored version (in a change set: the one its edit is based
+	// on, 0 for a new unit).
 	Version int
+	// ETag names the feature's state (quoted): see UnitETag.
+	ETag string
 }
 
 // ItemPage is one page of items and how many the query matches in all.

@@ -16,16 +16,17 @@ import (
 
 // The reads behind OGC API - Features: the units of a level or the features of a reference
 // layer, now or as they were at a time (units ∪ unit_history). Each source selects the
-// collection's queryables under their own names, valid_from and geom; $1 is the level or
-// layer.
+// collection's queryables under their own names, valid_from, geom and the change-set
+// revision of the row (0 for stored rows; with the version it makes the ETag); $1 is the
+// level or layer.
 
 const currentUnits = `
-SELECT code, name, parent_code, version, valid_from, geom FROM units WHERE level = $1`
+SELECT code, name, parent_code, version, valid_from, geom, 0 AS revision FROM units WHERE level = $1`
 
 // unitsAt is, for each unit, its latest version valid during [$3, $2] (an instant when the
 // two are equal); a version is valid from valid_from up to but not including valid_to.
 const unitsAt = `
-SELECT DISTINCT ON (code) code, name, parent_code, version, valid_from, geom FROM (
+SELECT DISTINCT ON (code) code, name, parent_code, version, valid_from, geom, 0 AS revision FROM (
     SELECT code, name, parent_code, version, valid_from, 'infinity'::timestamptz AS valid_to, geom
     FROM units WHERE level = $1
     UNION ALL
@@ -36,12 +37,12 @@ WHERE valid_from <= $2 AND valid_to > $3
 ORDER BY code, valid_from DESC`
 
 const currentFeatures = `
-SELECT id, name, county_code, version, valid_from, geom FROM features WHERE layer = $1`
+SELECT id, name, county_code, version, valid_from, geom, 0 AS revision FROM features WHERE layer = $1`
 
 // featuresAt is unitsAt for reference features; feature_history does not keep the county
 // code, which is the current row's (none once the feature is deleted).
 const featuresAt = `
-SELECT DISTINCT ON (id) id, name, county_code, version, valid_from, geom FROM (
+SELECT DISTINCT ON (id) id, name, county_code, version, valid_from, geom, 0 AS revision FROM (
     SELECT id, name, county_code, version, valid_from, 'infinity'::timestamptz AS valid_to, geom
     FROM features WHERE layer = $1
     UNION ALL
@@ -51,16 +52,19 @@ SELECT DISTINCT ON (id) id, name, county_code, version, valid_from, geom FROM (
 WHERE valid_from <= $2 AND valid_to > $3
 ORDER BY id, valid_from DESC`
 
-// itemSource returns the SELECT that yields the collection's features at the time the query
-// asks for, with its first arguments.
-func itemSource(c geo.Collection, at *geo.Interval, args *sqlArgs) string {
+// itemSource returns the SELECT that yields a collection's features at the time asked for,
+// having added its arguments; an error when it cannot serve that time.
+type itemSource func(c geo.Collection, at *geo.Interval, args *sqlArgs) (string, error)
+
+// storedItems is the source of the published units and features.
+func storedItems(c geo.Collection, at *geo.Interval, args *sqlArgs) (string, error) {
 	kind, current, past := string(c.Level), currentUnits, unitsAt
 	if c.Level == "" {
 		kind, current, past = string(c.Layer), currentFeatures, featuresAt
 	}
 	args.add(kind)
 	if at == nil {
-		return current
+		return current, nil
 	}
 	end, start := any(at.End), any(at.Start)
 	if at.End.IsZero() {
@@ -71,7 +75,7 @@ func itemSource(c geo.Collection, at *geo.Interval, args *sqlArgs) string {
 	}
 	args.add(end)
 	args.add(start)
-	return past
+	return past, nil
 }
 
 // The open ends of an interval, as PostgreSQL writes them (pgx sends a string parameter
@@ -87,14 +91,27 @@ func itemColumns(c geo.Collection) string {
 	for i, q := range c.Queryables {
 		cols[i] = pgx.Identifier{q.Name}.Sanitize()
 	}
-	return strings.Join(cols, ", ") + ", valid_from, ST_AsBinary(geom)"
+	return strings.Join(cols, ", ") + ", valid_from, ST_AsBinary(geom), revision"
 }
 
 // Items returns one page of a collection's features in the order of their ids, and how many
 // match. The page and the count are read in one snapshot.
 func (db *DB) Items(ctx context.Context, q geo.ItemQuery) (geo.ItemPage, error) {
+	return db.items(ctx, q, storedItems)
+}
+
+// Item returns one feature of the collection at the time at selects (nil: now); a NotFound
+// error when there is none.
+func (db *DB) Item(ctx context.Context, c geo.Collection, id string, at *geo.Interval) (geo.Item, error) {
+	return db.item(ctx, c, id, at, storedItems)
+}
+
+func (db *DB) items(ctx context.Context, q geo.ItemQuery, from itemSource) (geo.ItemPage, error) {
 	var args sqlArgs
-	source := itemSource(q.Collection, q.At, &args)
+	source, err := from(q.Collection, q.At, &args)
+	if err != nil {
+		return geo.ItemPage{}, err
+	}
 	var where []string
 	if q.BBox != nil {
 		where = append(where, bboxCondition(q, &args))
@@ -117,14 +134,14 @@ func (db *DB) Items(ctx context.Context, q geo.ItemQuery) (geo.ItemPage, error) 
 	if len(where) > 0 {
 		cond = strings.Join(where, " AND ")
 	}
-	from := "(" + source + ") s WHERE " + cond
-	countSQL := "SELECT count(*) FROM " + from
+	rows := "(" + source + ") s WHERE " + cond
+	countSQL := "SELECT count(*) FROM " + rows
 	pageArgs := append(append(sqlArgs{}, args...), q.Limit, q.Offset)
 	pageSQL := fmt.Sprintf("SELECT %s FROM %s ORDER BY 1 LIMIT $%d OFFSET $%d",
-		itemColumns(q.Collection), from, len(args)+1, len(args)+2)
+		itemColumns(q.Collection), rows, len(args)+1, len(args)+2)
 
 	var page geo.ItemPage
-	err := pgx.BeginTxFunc(ctx, db.pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
+	err = pgx.BeginTxFunc(ctx, db.pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
 		if err := tx.QueryRow(ctx, countSQL, args...).Scan(&page.Matched); err != nil {
 			return err
 		}
@@ -141,11 +158,12 @@ func (db *DB) Items(ctx context.Context, q geo.ItemQuery) (geo.ItemPage, error) 
 	return page, nil
 }
 
-// Item returns one feature of the collection at the time at selects (nil: now); a NotFound
-// error when there is none.
-func (db *DB) Item(ctx context.Context, c geo.Collection, id string, at *geo.Interval) (geo.Item, error) {
+func (db *DB) item(ctx context.Context, c geo.Collection, id string, at *geo.Interval, from itemSource) (geo.Item, error) {
 	var args sqlArgs
-	source := itemSource(c, at, &args)
+	source, err := from(c, at, &args)
+	if err != nil {
+		return geo.Item{}, err
+	}
 	sql := fmt.Sprintf("SELECT %s FROM (%s) s WHERE %s = %s",
 		itemColumns(c), source, pgx.Identifier{c.Queryables[0].Name}.Sanitize(), args.add(id))
 	rows, err := db.pool.Query(ctx, sql, args...)
@@ -165,13 +183,14 @@ func (db *DB) Item(ctx context.Context, c geo.Collection, id string, at *geo.Int
 func scanItems(c geo.Collection, rows pgx.Rows) ([]geo.Item, error) {
 	return pgx.CollectRows(rows, func(row pgx.CollectableRow) (geo.Item, error) {
 		vals := make([]any, len(c.Queryables))
-		var validFrom time.Time
+		var validFrom *time.Time
 		var g []byte
-		dest := make([]any, 0, len(vals)+2)
+		var revision int
+		dest := make([]any, 0, len(vals)+3)
 		for i := range vals {
 			dest = append(dest, &vals[i])
 		}
-		if err := row.Scan(append(dest, &validFrom, &g)...); err != nil {
+		if err := row.Scan(append(dest, &validFrom, &g, &revision)...); err != nil {
 			return geo.Item{}, err
 		}
 		it := geo.Item{Props: make(map[string]any, len(vals)+1)}
@@ -183,7 +202,10 @@ func scanItems(c geo.Collection, rows pgx.Rows) ([]geo.Item, error) {
 		}
 		it.ID, _ = vals[0].(string)
 		it.Version, _ = it.Props["version"].(int)
-		it.Props["valid_from"] = validFrom.UTC().Format(time.RFC3339)
+		it.ETag = geo.UnitETag(it.Version, revision)
+		if validFrom != nil { // a change set's edit is valid from its publish on
+			it.Props["valid_from"] = validFrom.UTC().Format(time.RFC3339)
+		}
 		if g != nil {
 			geom, err := wkb.Unmarshal(g)
 			if err != nil {
