@@ -17,8 +17,9 @@ import (
 	"github.com/gridmap/gridmap/postgis/pgtest"
 )
 
-// csFixture is a made-up county 990501 near 82°E 41°N: a town, a village 0.02° square and
-// two grids (its west and east halves), with a change set over the village and keys.
+// csFixture is a made-up county 990501 near 122°E 32°N (north and east of 水城区: the tile
+// tests expect its west and south edges): a town, a village 0.02° square and two grids (its
+// west and east halves), with a change set over the village and keys.
 type csFixture struct {
 	srv                    *httptest.Server
 	set                    string // the change set's landing page, ending in /
@@ -31,7 +32,7 @@ func changeSetFixture(t *testing.T) csFixture {
 	t.Helper()
 	db, _ := sampleServer(t)
 	ctx := context.Background()
-	f := csFixture{village: "990501001001", x: 82, y: 41}
+	f := csFixture{village: "990501001001", x: 122, y: 32}
 	f.grid1, f.grid2 = f.village+"001", f.village+"002"
 	const ins = `INSERT INTO units (code, level, name, parent_code, parent_level, geom)
 VALUES ($1, $2, $3, nullif($4, ''), nullif($5, ''), ST_Multi(ST_MakeEnvelope($6, $7, $8, $9, 4326)))
@@ -183,7 +184,7 @@ func TestOGCChangeSetEditsLikeQGIS(t *testing.T) {
 	resp, got := send(t, "GET", items+"/"+code, f.planner, nil)
 	g, _ := got["geometry"].(map[string]any)
 	first := fmt.Sprint(g["coordinates"])
-	if resp.StatusCode != 200 || propName(got) != "新网格" || !strings.HasPrefix(first, "[[[[82.002 41.002]") {
+	if resp.StatusCode != 200 || propName(got) != "新网格" || !strings.HasPrefix(first, "[[[[122.002 32.002]") {
 		t.Fatalf("the new grid reads back %d %s %v (want longitude first)", resp.StatusCode, first, got)
 	}
 
@@ -255,12 +256,12 @@ func TestOGCChangeSetRefusals(t *testing.T) {
 		{"no writes on /ogc", "POST", f.srv.URL + "/ogc/collections/grid/items", f.planner, good, nil, 405, ""},
 		{"another CRS", "POST", items, f.planner, good, []string{"Content-Crs", "<http://www.opengis.net/def/crs/EPSG/0/3857>"}, 400, "Content-Crs"},
 		{"not GeoJSON", "POST", items, f.planner, good, []string{"Content-Type", "text/csv"}, 400, "Content-Type"},
-		{"no code", "POST", items, f.planner, feature(map[string]any{"name": "x"}, square(82, 41, 82.001, 41.001, false)), nil, 400, "code"},
+		{"no code", "POST", items, f.planner, feature(map[string]any{"name": "x"}, square(122, 32, 122.001, 32.001, false)), nil, 400, "code"},
 		{"no boundary", "POST", items, f.planner, feature(map[string]any{"code": f.village + "009", "name": "x"}, nil), nil, 400, "geometry"},
-		{"a point", "POST", items, f.planner, feature(map[string]any{"code": f.village + "009", "name": "x"}, map[string]any{"type": "Point", "coordinates": []float64{82, 41}}), nil, 400, "geometry"},
-		{"outside the world", "POST", items, f.planner, feature(map[string]any{"code": f.village + "009", "name": "x"}, square(82, 95, 82.001, 95.001, false)), nil, 400, "geometry"},
-		{"code exists", "POST", items, f.planner, feature(map[string]any{"code": f.grid2, "name": "x"}, square(82, 41, 82.001, 41.001, false)), nil, 409, ""},
-		{"code of another unit", "PUT", items + "/" + f.grid2, f.planner, feature(map[string]any{"code": f.grid1, "name": "x"}, square(82, 41, 82.001, 41.001, false)), nil, 400, "code"},
+		{"a point", "POST", items, f.planner, feature(map[string]any{"code": f.village + "009", "name": "x"}, map[string]any{"type": "Point", "coordinates": []float64{122, 32}}), nil, 400, "geometry"},
+		{"outside the world", "POST", items, f.planner, feature(map[string]any{"code": f.village + "009", "name": "x"}, square(122, 95, 122.001, 95.001, false)), nil, 400, "geometry"},
+		{"code exists", "POST", items, f.planner, feature(map[string]any{"code": f.grid2, "name": "x"}, square(122, 32, 122.001, 32.001, false)), nil, 409, ""},
+		{"code of another unit", "PUT", items + "/" + f.grid2, f.planner, feature(map[string]any{"code": f.grid1, "name": "x"}, square(122, 32, 122.001, 32.001, false)), nil, 400, "code"},
 		{"PUT without a boundary", "PUT", items + "/" + f.grid2, f.planner, feature(map[string]any{"name": "x"}, nil), nil, 400, "geometry"},
 		{"PUT of no unit", "PUT", items + "/" + f.village + "777", f.planner, good, nil, 404, ""},
 		{"stale If-Match on no unit", "DELETE", items + "/" + f.village + "777", f.planner, nil, []string{"If-Match", `"v1"`}, 412, ""},
