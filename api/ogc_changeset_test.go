@@ -265,6 +265,7 @@ func TestOGCChangeSetRefusals(t *testing.T) {
 		{"PUT without a boundary", "PUT", items + "/" + f.grid2, f.planner, feature(map[string]any{"name": "x"}, nil), nil, 400, "geometry"},
 		{"PUT of no unit", "PUT", items + "/" + f.village + "777", f.planner, good, nil, 404, ""},
 		{"stale If-Match on no unit", "DELETE", items + "/" + f.village + "777", f.planner, nil, []string{"If-Match", `"v1"`}, 412, ""},
+		{"no history in a set", "GET", items + "?datetime=2026-01-01", f.planner, nil, nil, 400, "datetime"},
 		{"name not a string", "PATCH", items + "/" + f.grid2, f.planner, map[string]any{"properties": map[string]any{"name": 3}}, nil, 400, "name"},
 	}
 	for _, tc := range cases {

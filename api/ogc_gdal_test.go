@@ -31,11 +31,12 @@ func gdalTool(t *testing.T, name string) string {
 }
 
 // runGDAL runs a GDAL tool and returns its standard output; a failure shows its error output.
-func runGDAL(t *testing.T, tool string, args ...string) string {
+// env adds configuration (VAR=value).
+func runGDAL(t *testing.T, tool string, env []string, args ...string) string {
 	t.Helper()
 	cmd := exec.Command(tool, args...)
 	// No configuration from the machine's environment: no proxy, no cache between runs.
-	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + t.TempDir(), "GDAL_HTTP_TIMEOUT=60", "CPL_VSIL_CURL_USE_CACHE=NO"}
+	cmd.Env = append([]string{"PATH=" + os.Getenv("PATH"), "HOME=" + t.TempDir(), "GDAL_HTTP_TIMEOUT=60", "CPL_VSIL_CURL_USE_CACHE=NO"}, env...)
 	var stderr strings.Builder
 	cmd.Stderr = &stderr
 	out, err := cmd.Output()
@@ -49,7 +50,7 @@ func runGDAL(t *testing.T, tool string, args ...string) string {
 func TestGDALListsEveryCollection(t *testing.T) {
 	ogrinfo := gdalTool(t, "ogrinfo")
 	srv := ogcServer(t)
-	out := runGDAL(t, ogrinfo, "-ro", "-al", "-so", "OAPIF:"+srv.URL+"/ogc")
+	out := runGDAL(t, ogrinfo, nil, "-ro", "-al", "-so", "OAPIF:"+srv.URL+"/ogc")
 	layers := regexp.MustCompile(`(?m)^Layer name: (\S+)$`).FindAllStringSubmatch(out, -1)
 	var names []string
 	for _, l := range layers {
@@ -73,7 +74,7 @@ func TestGDALReadsEveryGrid(t *testing.T) {
 	ogr2ogr := gdalTool(t, "ogr2ogr")
 	srv := ogcServer(t)
 	dst := filepath.Join(t.TempDir(), "grids.geojson")
-	runGDAL(t, ogr2ogr, "-f", "GeoJSON", dst, "OAPIF:"+srv.URL+"/ogc", "grid", "-oo", "PAGE_SIZE=500")
+	runGDAL(t, ogr2ogr, nil, "-f", "GeoJSON", dst, "OAPIF:"+srv.URL+"/ogc", "grid", "-oo", "PAGE_SIZE=500")
 	raw, err := os.ReadFile(dst)
 	if err != nil {
 		t.Fatal(err)
@@ -114,5 +115,19 @@ func TestGDALReadsEveryGrid(t *testing.T) {
 	}
 	if mismatched != 0 {
 		t.Fatalf("%d grids read by GDAL differ from the database's", mismatched)
+	}
+}
+
+// A planner's GDAL reads a change set's own landing page with its API key: the levels under
+// the set's parent and the set's units.
+func TestGDALReadsAChangeSet(t *testing.T) {
+	ogrinfo := gdalTool(t, "ogrinfo")
+	f := changeSetFixture(t)
+	out := runGDAL(t, ogrinfo, []string{"GDAL_HTTP_HEADERS=Authorization: Bearer " + f.planner},
+		"-ro", "-al", "-geom=NO", "OAPIF:"+strings.TrimSuffix(f.set, "/"))
+	layers := regexp.MustCompile(`(?m)^Layer name: (\S+)$`).FindAllStringSubmatch(out, -1)
+	codes := regexp.MustCompile(`(?m)^  code \(String\) = (\d+)$`).FindAllStringSubmatch(out, -1)
+	if len(layers) != 2 || layers[0][1] != "group" || layers[1][1] != "grid" || len(codes) != 2 || codes[0][1] != f.grid1 || codes[1][1] != f.grid2 {
+		t.Fatalf("ogrinfo on the change set:\n%s", out)
 	}
 }
