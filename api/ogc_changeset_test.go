@@ -17,10 +17,10 @@ import (
 	"github.com/gridmap/gridmap/postgis/pgtest"
 )
 
-// csFixture is a made-up county 990501 near 122°E 32°N (north and east of 水城区: the tile
+// ogcSetFixture is a made-up county 990501 near 122°E 32°N (north and east of 水城区: the tile
 // tests expect its west and south edges): a town, a village 0.02° square and two grids (its
 // west and east halves), with a change set over the village and keys.
-type csFixture struct {
+type ogcSetFixture struct {
 	srv                    *httptest.Server
 	set                    string // the change set's landing page, ending in /
 	village, grid1, grid2  string
@@ -28,11 +28,11 @@ type csFixture struct {
 	x, y                   float64
 }
 
-func changeSetFixture(t *testing.T) csFixture {
+func ogcChangeSetFixture(t *testing.T) ogcSetFixture {
 	t.Helper()
 	db, _ := sampleServer(t)
 	ctx := context.Background()
-	f := csFixture{village: "990501001001", x: 122, y: 32}
+	f := ogcSetFixture{village: "990501001001", x: 122, y: 32}
 	f.grid1, f.grid2 = f.village+"001", f.village+"002"
 	const ins = `INSERT INTO units (code, level, name, parent_code, parent_level, geom)
 VALUES ($1, $2, $3, nullif($4, ''), nullif($5, ''), ST_Multi(ST_MakeEnvelope($6, $7, $8, $9, 4326)))
@@ -139,7 +139,7 @@ func propName(body map[string]any) string {
 // A client edits a change set as QGIS does: OPTIONS to learn it may, POST with Content-Crs,
 // PUT, DELETE, without If-Match; the edits show in the set and not in the published data.
 func TestOGCChangeSetEditsLikeQGIS(t *testing.T) {
-	f := changeSetFixture(t)
+	f := ogcChangeSetFixture(t)
 	items := f.set + "collections/grid/items"
 
 	resp, landing := send(t, "GET", f.set, f.planner, nil)
@@ -236,7 +236,7 @@ func TestOGCChangeSetEditsLikeQGIS(t *testing.T) {
 
 // Refusals: who may not, and what may not be sent. A refusal carries none of the set.
 func TestOGCChangeSetRefusals(t *testing.T) {
-	f := changeSetFixture(t)
+	f := ogcChangeSetFixture(t)
 	items := f.set + "collections/grid/items"
 	good := feature(map[string]any{"code": f.village + "009", "name": "x"}, square(f.x+0.001, f.y+0.001, f.x+0.002, f.y+0.002, false))
 	cases := []struct {

@@ -122,7 +122,7 @@ func TestGDALReadsEveryGrid(t *testing.T) {
 // the set's parent and the set's units.
 func TestGDALReadsAChangeSet(t *testing.T) {
 	ogrinfo := gdalTool(t, "ogrinfo")
-	f := changeSetFixture(t)
+	f := ogcChangeSetFixture(t)
 	out := runGDAL(t, ogrinfo, []string{"GDAL_HTTP_HEADERS=Authorization: Bearer " + f.planner},
 		"-ro", "-al", "-geom=NO", "OAPIF:"+strings.TrimSuffix(f.set, "/"))
 	layers := regexp.MustCompile(`(?m)^Layer name: (\S+)$`).FindAllStringSubmatch(out, -1)

@@ -52,6 +52,8 @@ type Deps struct {
 	Limits Limits
 	// CORSOrigins lists the origins whose pages may call the API ("*": any).
 	CORSOrigins []string
+	// ChangeSets stores planners' drafts; nil: the change-set endpoints are not served.
+	ChangeSets geo.ChangeSets
 }
 
 // Server serves the HTTP API.
@@ -100,6 +102,7 @@ func New(d Deps) *Server {
 	s.routeTiles()
 	s.routeOGC()
 	s.routeOGCChangeSets()
+	s.routeChangeSets()
 	s.routeWeb()
 	return s
 }

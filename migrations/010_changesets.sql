@@ -40,3 +40,7 @@ CREATE TABLE changeset_units (
 );
 -- The next free code under a parent looks at every set's drafts too.
 CREATE INDEX changeset_units_parent_idx ON changeset_units (parent_code);
+
+-- A change set reads every unit under its parent on each edit: a prefix range of codes,
+-- which this index answers (codes are digits, so byte order is code order).
+CREATE INDEX units_code_prefix_idx ON units (code text_pattern_ops);

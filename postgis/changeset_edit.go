@@ -224,6 +224,11 @@ func deleteEdit(ctx context.Context, tx pgx.Tx, v *setView, code, ifMatch string
 	if kids := v.children(code); len(kids) > 0 {
 		return geo.Errorf(geo.Conflict, "unit %s has %d units under it in the change set: delete or merge them first", code, len(kids))
 	}
+	if u.Version > 0 {
+		if err := checkNoTenHH(ctx, tx, []string{code}); err != nil {
+			return err
+		}
+	}
 	sql := deleteStoredSQL
 	if u.revision > 0 {
 		sql = deleteEditedSQL
@@ -236,5 +241,35 @@ func deleteEdit(ctx context.Context, tx pgx.Tx, v *setView, code, ifMatch string
 	}
 	u.deleted = true
 	u.revision++
+	return nil
+}
+
+// tenHHOfSQL counts the ten-household units (十联户) under each of the given grids.
+const tenHHOfSQL = `
+SELECT grid_code, count(*) FROM tenhh_units WHERE grid_code = ANY($1) GROUP BY grid_code ORDER BY grid_code`
+
+// checkNoTenHH refuses to delete grids that hold ten-household units: their codes extend
+// the grid's, so no change set can move them, and their households would lose their grid.
+func checkNoTenHH(ctx context.Context, tx pgx.Tx, codes []string) error {
+	rows, err := tx.Query(ctx, tenHHOfSQL, codes)
+	if err != nil {
+		return unavailable(err)
+	}
+	var held []string
+	for rows.Next() {
+		var c string
+		var n int
+		if err := rows.Scan(&c, &n); err != nil {
+			rows.Close()
+			return err
+		}
+		held = append(held, fmt.Sprintf("%s (%d)", c, n))
+	}
+	if err := rows.Err(); err != nil {
+		return unavailable(err)
+	}
+	if len(held) > 0 {
+		return geo.Errorf(geo.Conflict, "these units hold ten-household units, which a change set cannot move, and may not be deleted: %s", strings.Join(held, ", "))
+	}
 	return nil
 }

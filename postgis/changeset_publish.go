@@ -120,8 +120,11 @@ func (db *DB) PublishChangeSet(ctx context.Context, id int64, by, overrideReason
 	if _, err := tx.Exec(ctx, lockAncestorsSQL, ancestors); err != nil {
 		return geo.Publication{}, unavailable(err)
 	}
-	written, err := checkNotStale(ctx, tx, id)
+	written, deleted, err := checkNotStale(ctx, tx, id)
 	if err != nil {
+		return geo.Publication{}, err
+	}
+	if err := checkNoTenHH(ctx, tx, deleted); err != nil {
 		return geo.Publication{}, err
 	}
 	v, err := loadView(ctx, tx, cs)
@@ -172,24 +175,24 @@ func (db *DB) PublishChangeSet(ctx context.Context, id int64, by, overrideReason
 
 // checkNotStale locks the stored units set id edits and compares their versions with the
 // ones its edits were based on. It returns the codes the publish will write, or Conflict
-// naming the units that moved on.
-func checkNotStale(ctx context.Context, tx pgx.Tx, id int64) ([]string, error) {
+// naming the units that moved on; and of those, the stored units it deletes.
+func checkNotStale(ctx context.Context, tx pgx.Tx, id int64) (codes, deleted []string, err error) {
 	rows, err := tx.Query(ctx, editsSQL, id)
 	if err != nil {
-		return nil, unavailable(err)
+		return nil, nil, unavailable(err)
 	}
 	type edit struct {
 		base    *int
 		deleted bool
 	}
 	edits := map[string]edit{}
-	var codes, created []string
+	var created []string
 	for rows.Next() {
 		var c string
 		var e edit
 		if err := rows.Scan(&c, &e.base, &e.deleted); err != nil {
 			rows.Close()
-			return nil, err
+			return nil, nil, err
 		}
 		if e.deleted && e.base == nil {
 			continue // created and deleted again inside the set: nothing to write
@@ -198,30 +201,32 @@ func checkNotStale(ctx context.Context, tx pgx.Tx, id int64) ([]string, error) {
 		codes = append(codes, c)
 		if e.base == nil {
 			created = append(created, c)
+		} else if e.deleted {
+			deleted = append(deleted, c)
 		}
 	}
 	if err := rows.Err(); err != nil {
-		return nil, unavailable(err)
+		return nil, nil, unavailable(err)
 	}
 	if len(codes) == 0 {
-		return nil, geo.Errorf(geo.Invalid, "change set %d has no edits to publish", id)
+		return nil, nil, geo.Errorf(geo.Invalid, "change set %d has no edits to publish", id)
 	}
 	stored := map[string]int{}
 	rows, err = tx.Query(ctx, lockTouchedSQL, codes)
 	if err != nil {
-		return nil, unavailable(err)
+		return nil, nil, unavailable(err)
 	}
 	for rows.Next() {
 		var c string
 		var ver int
 		if err := rows.Scan(&c, &ver); err != nil {
 			rows.Close()
-			return nil, err
+			return nil, nil, err
 		}
 		stored[c] = ver
 	}
 	if err := rows.Err(); err != nil {
-		return nil, unavailable(err)
+		return nil, nil, unavailable(err)
 	}
 	staleSet := map[string]bool{}
 	for _, c := range codes {
@@ -233,19 +238,19 @@ func checkNotStale(ctx context.Context, tx pgx.Tx, id int64) ([]string, error) {
 	}
 	rows, err = tx.Query(ctx, usedBeforeSQL, created)
 	if err != nil {
-		return nil, unavailable(err)
+		return nil, nil, unavailable(err)
 	}
 	used, err := pgx.CollectRows(rows, pgx.RowTo[string])
 	if err != nil {
-		return nil, unavailable(err)
+		return nil, nil, unavailable(err)
 	}
 	for _, c := range used {
 		staleSet[c] = true
 	}
 	if len(staleSet) > 0 {
 		s := &geo.StaleUnits{Codes: sortedCodes(staleSet)}
-		return nil, &geo.Error{Kind: geo.Conflict, Message: s.Error() + ": nothing was published; discard the change set, or redo these edits in a new one", Err: s}
+		return nil, nil, &geo.Error{Kind: geo.Conflict, Message: s.Error() + ": nothing was published; discard the change set, or redo these edits in a new one", Err: s}
 	}
 	sort.Strings(codes)
-	return codes, nil
+	return codes, deleted, nil
 }

@@ -28,11 +28,12 @@ type viewUnit struct {
 	parentLevel string
 }
 
-// changeSetViewSQL: $1 set id, $2 its parent code. Every stored descendant of the parent,
+// changeSetViewSQL: $1 set id, $2 its parent code. Every stored descendant of the parent
+// (the codes after it up to its code and ":", the byte after "9": units_code_prefix_idx),
 // each replaced by the set's edit where there is one, and the units the set creates.
 const changeSetViewSQL = `
 WITH e AS (SELECT * FROM changeset_units WHERE changeset_id = $1),
-u AS (SELECT * FROM units WHERE left(code, length($2)) = $2 AND code <> $2)
+u AS (SELECT * FROM units WHERE code ~>~ $2 AND code ~<~ ($2 || ':'))
 SELECT coalesce(e.code, u.code),
        CASE WHEN e.code IS NULL THEN u.level ELSE e.level END,
        CASE WHEN e.code IS NULL THEN u.name ELSE e.name END,

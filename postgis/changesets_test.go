@@ -274,3 +274,61 @@ func containsAll(s string, subs ...string) bool {
 	}
 	return true
 }
+
+// A hand-drawn edge a fraction of a metre off the neighbour's snaps onto it: no gap, no
+// sliver.
+func TestChangeSetSnapsToNeighbours(t *testing.T) {
+	db := pgtest.DB(t)
+	ctx := context.Background()
+	v := seedVillage(t, "990509", 81.8, 41)
+	cs, err := db.OpenChangeSet(ctx, v.code, "snap", "p")
+	if err != nil {
+		t.Fatal(err)
+	}
+	off := 0.3 / 111320 // 0.3 m west of the shared edge, in degrees of latitude: less in metres here
+	got, err := db.PutUnit(ctx, cs.ID, geo.Unit{Code: v.grid1, Name: "手绘", Level: geo.Grid,
+		Geom: square(v.x, v.y, v.x+0.01-off, v.y+0.02)}, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range got.Geom[0][0] {
+		if p[0] != v.x && p[0] != v.x+0.01 {
+			t.Errorf("vertex %v not snapped onto the village's or grid 2's edge", p)
+		}
+	}
+	fs, err := db.ValidateChangeSet(ctx, cs.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(fs) != 0 {
+		t.Errorf("findings after snapping: %+v", fs)
+	}
+}
+
+// A grid with ten-household units under it is not deleted, by hand or by a merge: nothing
+// could move them, and their households would lose their grid.
+func TestChangeSetKeepsGridsWithTenHH(t *testing.T) {
+	db := pgtest.DB(t)
+	ctx := context.Background()
+	v := seedVillage(t, "990510", 81.9, 41)
+	if _, err := pgtest.Pool(t).Exec(ctx, `INSERT INTO tenhh_units (code, grid_code) VALUES ($1, $2)`, v.grid2+"001", v.grid2); err != nil {
+		t.Fatal(err)
+	}
+	cs, err := db.OpenChangeSet(ctx, v.code, "tenhh", "p")
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantKind(t, db.DeleteUnit(ctx, cs.ID, v.grid2, ""), geo.Conflict)
+	_, err = db.MergeUnits(ctx, cs.ID, v.grid1, v.grid2)
+	wantKind(t, err, geo.Conflict)
+	if us := unitsByCode(t, db, cs.ID); len(us) != 2 || us[v.grid1].Edited {
+		t.Errorf("refused merge left edits: %+v", us)
+	}
+	// The other way round works: grid 2 takes in grid 1, which holds none.
+	if _, err := db.MergeUnits(ctx, cs.ID, v.grid2, v.grid1); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.PublishChangeSet(ctx, cs.ID, "p", ""); err != nil {
+		t.Fatal(err)
+	}
+}

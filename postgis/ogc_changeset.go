@@ -15,7 +15,9 @@ import (
 // edit is based on, and revision counts the set's edits of a unit: with the version it
 // makes the ETag, as geo.UnitETag does for PutUnit and DeleteUnit.
 
-// changeSetUnitsView: %[1]s the set's id, %[2]s its parent code (placeholders).
+// changeSetUnitsView: %[1]s the set's id, %[2]s its parent code (placeholders). The
+// descendants of the parent are a range of codes (digits sort before ':'), which the prefix
+// index of units answers.
 const changeSetUnitsView = `
 SELECT * FROM (
     SELECT coalesce(e.code, u.code) AS code,
@@ -27,7 +29,7 @@ SELECT * FROM (
            CASE WHEN e.code IS NULL THEN u.geom ELSE e.geom END AS geom,
            coalesce(e.revision, 0) AS revision,
            coalesce(e.deleted, false) AS deleted
-    FROM (SELECT * FROM units WHERE left(code, length(%[2]s)) = %[2]s AND code <> %[2]s) u
+    FROM (SELECT * FROM units WHERE code ~>~ %[2]s AND code ~<~ (%[2]s || ':')) u
     FULL JOIN (SELECT * FROM changeset_units WHERE changeset_id = %[1]s) e ON e.code = u.code
 ) v WHERE NOT deleted`
 
