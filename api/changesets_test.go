@@ -16,9 +16,10 @@ import (
 	"github.com/gridmap/gridmap/postgis/pgtest"
 )
 
-// The change-set tests seed made-up counties 9906NN near 82°E 41°N: a town with a village
-// 0.02° square and two grids, its west and east halves, and serve them with keys of each
-// role. Lookups go to PostGIS, so a publish shows at once.
+// The change-set tests seed made-up counties 9906NN near 110°E 30°N (east and north of
+// 水城区: the tile tests read its west and south bounds): a town with a village 0.02°
+// square and two grids, its west and east halves, and serve them with keys of each role.
+// Lookups go to PostGIS, so a publish shows at once.
 type csFixture struct {
 	srv                              *httptest.Server
 	db                               *postgis.DB
@@ -31,7 +32,7 @@ func newCSFixture(t *testing.T, county string, x float64) csFixture {
 	t.Helper()
 	db := pgtest.DB(t)
 	ctx := context.Background()
-	f := csFixture{db: db, town: county + "001", x: x, y: 41}
+	f := csFixture{db: db, town: county + "001", x: x, y: 30}
 	f.village = f.town + "001"
 	f.grid1, f.grid2 = f.village+"001", f.village+"002"
 	const ins = `INSERT INTO units (code, level, name, parent_code, parent_level, geom)
@@ -174,7 +175,7 @@ func (f csFixture) resolvedGrid(t *testing.T, lon, lat float64) string {
 // A planner splits a grid; a stale If-Match changes nothing; nothing shows until publish;
 // after it /v1/resolve answers the new grid for a point in the new half.
 func TestChangeSetSplitPublishResolve(t *testing.T) {
-	f := newCSFixture(t, "990601", 82)
+	f := newCSFixture(t, "990601", 110)
 	path := f.open(t, "split grid 1")
 	units := f.call(t, f.planner, "GET", path+"/units", nil).want(t, 200)
 	if ct := units.header.Get("Content-Type"); ct != "application/geo+json" {
@@ -226,7 +227,7 @@ func TestChangeSetSplitPublishResolve(t *testing.T) {
 // A drawn overlap is a finding; publish is refused (422) unless an administrator gives a
 // reason, which a planner may not; the override is audited.
 func TestChangeSetOverlapOverride(t *testing.T) {
-	f := newCSFixture(t, "990602", 82.1)
+	f := newCSFixture(t, "990602", 110.1)
 	path := f.open(t, "overlap")
 	f.call(t, f.planner, "PUT", path+"/units/"+f.grid1, gridFeature("大一片", csBox(f.x, f.y, f.x+0.012, f.y+0.02))).want(t, 200)
 	v := f.call(t, f.planner, "POST", path+"/validate", nil).want(t, 200)
@@ -253,7 +254,7 @@ func TestChangeSetOverlapOverride(t *testing.T) {
 // Two sets edit one grid: the second publish gets 409 naming it, keeps its edit and can be
 // discarded.
 func TestChangeSetsConflictHTTP(t *testing.T) {
-	f := newCSFixture(t, "990603", 82.2)
+	f := newCSFixture(t, "990603", 110.2)
 	a, b := f.open(t, "a"), f.open(t, "b")
 	for i, p := range []string{a, b} {
 		f.call(t, f.planner, "PUT", p+"/units/"+f.grid2, gridFeature(fmt.Sprintf("set %d", i), csBox(f.x+0.01, f.y, f.x+0.02, f.y+0.02))).want(t, 200)
@@ -274,7 +275,7 @@ func TestChangeSetsConflictHTTP(t *testing.T) {
 
 // Who may call what: refusals carry the status and no data.
 func TestChangeSetAccess(t *testing.T) {
-	f := newCSFixture(t, "990604", 82.3)
+	f := newCSFixture(t, "990604", 110.3)
 	path := f.open(t, "access")
 	outsideVillage := "990604002001"
 	cases := []struct {

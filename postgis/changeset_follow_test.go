@@ -17,11 +17,11 @@ func TestPublishedSplitReachesTheIndex(t *testing.T) {
 	db := pgtest.DB(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	live := twoGrids(t, db, "990511", 122, [2]string{"一网格", "二网格"})
+	live := twoGrids(t, db, "990512", 130, [2]string{"一网格", "二网格"})
 	go db.Follow(ctx, live, 50*time.Millisecond, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	const village, grid1, made = "990511001001", "990511001001001", "990511001001003"
+	const village, grid1, made = "990512001001", "990512001001001", "990512001001003"
 	deepest := func() string {
-		c, err := live.Resolve(ctx, 122.01, 31.05)
+		c, err := live.Resolve(ctx, 130.01, 31.05)
 		if err != nil || len(c.Links) == 0 {
 			t.Fatalf("resolve: %v %+v", err, c)
 		}
@@ -31,7 +31,7 @@ func TestPublishedSplitReachesTheIndex(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := db.SplitUnit(ctx, cs.ID, grid1, orb.LineString{{122.03, 30.99}, {122.03, 31.11}}, ""); err != nil {
+	if _, err := db.SplitUnit(ctx, cs.ID, grid1, orb.LineString{{130.03, 30.99}, {130.03, 31.11}}, ""); err != nil {
 		t.Fatal(err)
 	}
 	time.Sleep(200 * time.Millisecond) // several polls: a draft must not reach the index
