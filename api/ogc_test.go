@@ -94,6 +94,10 @@ func TestOGCLandingPageAndConformance(t *testing.T) {
 			t.Errorf("conformance lacks %s: %v", want, classes)
 		}
 	}
+	req, _ := http.NewRequest("HEAD", srv.URL+"/ogc/collections", nil)
+	if head, err := http.DefaultClient.Do(req); err != nil || head.StatusCode != 200 || head.Header.Get("Content-Type") != "application/json" {
+		t.Fatalf("HEAD /ogc/collections: %v %v", head, err)
+	}
 	resp, doc := ogcGet(t, srv.URL+"/ogc/api")
 	paths, _ := doc["paths"].(map[string]any)
 	if resp.StatusCode != 200 || !strings.Contains(resp.Header.Get("Content-Type"), "openapi") || paths["/collections/{collectionId}/items"] == nil {
@@ -285,6 +289,7 @@ func TestOGCItemsBadParameters(t *testing.T) {
 		{"filter=name%20LIKE%203", "filter"},
 		{"filter=" + strings.Repeat("x", 17<<10), "filter"},
 		{"filter-crs=EPSG:3857", "filter-crs"},
+		{"filter=" + url.QueryEscape(`"name; DROP TABLE units" = 'x'`), "filter"},
 		{"f=html", "f"},
 		{"unknown=1", "unknown"},
 		{"id=1", "id"},
@@ -351,6 +356,7 @@ func TestOGCItemsFilters(t *testing.T) {
 		{"is null", "county", "filter=parent_code%20IS%20NULL", `level = 'county'`},
 		{"is not null", "county", "filter=parent_code%20IS%20NOT%20NULL", `false`},
 		{"property against property", "grid", "filter=code%3Dparent_code", `false`},
+		{"quotes stay inside the value", "grid", "filter=" + url.QueryEscape(`name = 'x''; DROP TABLE units; --'`), `false`},
 		{"reference layer", "road", "filter=" + url.QueryEscape(`county_code = '520204' AND id LIKE 'road%'`), `layer = 'road' AND id LIKE 'road%'`},
 	}
 	for _, tc := range cases {
