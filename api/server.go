@@ -38,6 +38,12 @@ type Deps struct {
 	PublicURL string
 	// WebDir, when set, is the folder of the map page (web/), served at /.
 	WebDir string
+	// Items, when set, serves OGC API - Features at /ogc/ (published units and reference
+	// layers; links on PublicURL).
+	Items geo.ItemReader
+	// OGCChangeSets, when set, gives each change set its own OGC API landing page with
+	// writes at /changesets/{id}/.
+	OGCChangeSets ChangeSetEditor
 
 	// Auth tells who is calling from a bearer token; nil: every caller is anonymous.
 	Auth Identifier
@@ -102,6 +108,8 @@ func New(d Deps) *Server {
 	batch.Post("/v1/households/chains", s.householdChains)
 	s.routeTiles()
 	s.routeExport()
+	s.routeOGC()
+	s.routeOGCChangeSets()
 	s.routeChangeSets()
 	s.routeWeb()
 	return s

@@ -30,7 +30,8 @@ install_packages() {
   [ -x /usr/bin/chromium ] || need+=(chromium)
   # A Chinese font, or Chromium draws the page's and the map's names as empty boxes.
   [ -f /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ] || need+=(fonts-wqy-microhei)
-  # GDAL reads and writes planners' files (Shapefile, GeoPackage, KML, DXF) for import/export.
+  # GDAL reads and writes planners' files (Shapefile, GeoPackage, KML, DXF) for import and
+  # export; the OGC API - Features tests read /ogc with its OAPIF driver.
   command -v ogr2ogr >/dev/null || need+=(gdal-bin)
   if [ ${#need[@]} -gt 0 ]; then
     log "installing ${need[*]} from Debian's packages"

@@ -52,7 +52,8 @@ func runServe(ctx context.Context, args []string) error {
 		return err
 	}
 	defer db.Close()
-	deps := api.Deps{Resolver: db, Households: db, Ready: db.Ping, Log: log, Timeout: *timeout, Export: db, Project: db, ChangeSets: db}
+	deps := api.Deps{Resolver: db, Households: db, Ready: db.Ping, Log: log, Timeout: *timeout, Export: db, Project: db,
+		ChangeSets: db, Items: db, OGCChangeSets: db}
 	if err := ac.apply(ctx, &deps, db, log); err != nil {
 		return err
 	}
