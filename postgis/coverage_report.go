@@ -12,7 +12,6 @@ import (
 	"github.com/gridmap/gridmap/geo/coverage"
 	"github.com/jackc/pgx/v5"
 	"github.com/paulmach/orb"
-	"github.com/paulmach/orb/encoding/wkb"
 )
 
 // CoverageReport checks the coverage rule over the subtree of the unit with code: every unit
@@ -152,17 +151,9 @@ func (db *DB) subtree(ctx context.Context, code string) ([]storedUnit, error) {
 			return u, err
 		}
 		u.level = geo.Level(level)
-		geom, err := wkb.Unmarshal(g)
-		if err != nil {
+		var err error
+		if u.geom, err = multiPolygon(g); err != nil {
 			return u, fmt.Errorf("unit %s: %w", u.code, err)
-		}
-		switch v := geom.(type) {
-		case orb.MultiPolygon:
-			u.geom = v
-		case orb.Polygon:
-			u.geom = orb.MultiPolygon{v}
-		default:
-			return u, fmt.Errorf("unit %s: a %s, not a polygon", u.code, geom.GeoJSONType())
 		}
 		return u, nil
 	})

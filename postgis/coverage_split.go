@@ -68,17 +68,20 @@ rest AS (
     SELECT m.id, m.code, m.parent, ST_CollectionExtract(ST_Difference(f.geom, m.grid), 3) AS geom
     FROM main m JOIN features f USING (id)
 ),
-measured AS (
-    SELECT id, code, parent, geom, ST_Area(geom::geography) AS area,
-           (ST_MaximumInscribedCircle(geom)).radius * 111320 * cos(radians(ST_Y(ST_Centroid(geom)))) AS half_width
+areas AS (
+    SELECT id, code, parent, geom, ST_Area(geom::geography) AS area, ST_Perimeter(geom::geography) AS perimeter
     FROM rest
     WHERE NOT ST_IsEmpty(geom)
+),
+measured AS (
+    SELECT id, code, parent, geom, area, ` + thinSQL + ` AS thin
+    FROM areas
 )
 SELECT m.id, f.layer, f.name, m.parent, m.code,
        ARRAY(SELECT p.code FROM pieces p WHERE p.id = m.id AND p.area > 0 ORDER BY p.code),
        m.area, ST_AsBinary(m.geom)
 FROM measured m JOIN features f USING (id)
-WHERE m.half_width * 2 >= %[1]s
+WHERE NOT m.thin AND m.area > 0
 ORDER BY m.parent, m.id`
 
 // splitCandidatesSQL: $1 grid codes, $2 their boundaries (EWKB), $3 their parent's code, $4

@@ -124,3 +124,53 @@ func TestOrientAgreesWithExactNearTheLine(t *testing.T) {
 		}
 	}
 }
+
+func TestPointOn(t *testing.T) {
+	// A U shape: its centroid and the centre of its bounds lie in the notch, outside it.
+	u := orb.Polygon{{{0, 0}, {3, 0}, {3, 3}, {2, 3}, {2, 1}, {1, 1}, {1, 3}, {0, 3}, {0, 0}}}
+	cases := []struct {
+		name string
+		g    orb.Geometry
+	}{
+		{"rectangle", rect(0, 0, 4, 2)},
+		{"U shape", u},
+		{"frame with a hole", orb.Polygon{rect(0, 0, 4, 4)[0], {{1, 1}, {1, 3}, {3, 3}, {3, 1}, {1, 1}}}},
+		{"multipolygon", mp(rect(0, 0, 1, 1), u)},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			p := PointOn(c.g)
+			var polys []orb.Polygon
+			switch v := c.g.(type) {
+			case orb.Polygon:
+				polys = []orb.Polygon{v}
+			case orb.MultiPolygon:
+				polys = v
+			}
+			inside := false
+			for _, poly := range polys {
+				inside = inside || containsPoint(poly, p)
+			}
+			if !inside {
+				t.Errorf("PointOn = %v, not inside", p)
+			}
+		})
+	}
+	if p := PointOn(orb.Point{1, 2}); p != (orb.Point{1, 2}) {
+		t.Errorf("PointOn(point) = %v", p)
+	}
+}
+
+// containsPoint is an even-odd test, strictly inside for the test's shapes.
+func containsPoint(p orb.Polygon, pt orb.Point) bool {
+	in := false
+	for _, r := range p {
+		for i := range r {
+			a, c := r[i], r[(i+1)%len(r)]
+			if (a[1] > pt[1]) != (c[1] > pt[1]) && pt[0] < a[0]+(pt[1]-a[1])*(c[0]-a[0])/(c[1]-a[1]) {
+				in = !in
+			}
+		}
+	}
+	return in
+}
