@@ -23,6 +23,11 @@ import (
 // Children that tile the parent edge for edge (geo/coverage.Tiles) skip the overlay: only
 // their validity is asked of PostGIS, since the edge argument holds for valid shapes only.
 func CheckCoverage(ctx context.Context, q querier, parent geo.Candidate, children []geo.Candidate, tol float64) ([]geo.Finding, error) {
+	return checkCoverage(ctx, q, parent, children, tol, true)
+}
+
+// checkCoverage is CheckCoverage, with the edge prefilter only when prefilter is set.
+func checkCoverage(ctx context.Context, q querier, parent geo.Candidate, children []geo.Candidate, tol float64, prefilter bool) ([]geo.Finding, error) {
 	pg, err := ewkb.Marshal(parent.Geom, 4326)
 	if err != nil {
 		return nil, fmt.Errorf("parent %s: %w", parent.Code, err)
@@ -42,7 +47,7 @@ func CheckCoverage(ctx context.Context, q querier, parent geo.Candidate, childre
 		}
 	}
 	sql := coverageSQL
-	if coverage.Tiles(parent.Geom, shapes) {
+	if prefilter && coverage.Tiles(parent.Geom, shapes) {
 		sql = coverageValiditySQL
 	}
 	rows, err := q.Query(ctx, sql, pg, codes, geoms, tol)
