@@ -26,6 +26,7 @@ func runImport(ctx context.Context, args []string) error {
 	}
 	fs := newFlags("import", "<"+strings.Join(names, "|")+"> FILE\n       gridmap import dir DIR")
 	quiet := fs.Bool("q", false, "print no progress, only the summary line of each file")
+	allowGaps := fs.Bool("allow-gaps", false, "load a units file that leaves part of a parent covered by none of its children (the gaps are printed either way; overlaps are always refused)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -35,7 +36,7 @@ func runImport(ctx context.Context, args []string) error {
 	}
 	name, path := fs.Arg(0), fs.Arg(1)
 	if name == "dir" {
-		return importDir(ctx, path, *quiet)
+		return importDir(ctx, path, *quiet, *allowGaps)
 	}
 	kind, ok := importfile.KindNamed(name)
 	if !ok {
@@ -51,13 +52,13 @@ func runImport(ctx context.Context, args []string) error {
 		return err
 	}
 	defer db.Close()
-	return importFile(ctx, db, kind, path, *quiet)
+	return importFile(ctx, db, kind, path, *quiet, *allowGaps)
 }
 
 // importDir loads the files of DIR that are present, in the order of importfile.Kinds, each
 // in its own transaction. It stops at the first file refused, since later files refer to
 // what earlier ones load.
-func importDir(ctx context.Context, dir string, quiet bool) error {
+func importDir(ctx context.Context, dir string, quiet, allowGaps bool) error {
 	var found []importfile.Kind
 	for _, k := range importfile.Kinds {
 		if _, err := os.Stat(filepath.Join(dir, k.File)); err == nil {
@@ -78,7 +79,7 @@ func importDir(ctx context.Context, dir string, quiet bool) error {
 	defer db.Close()
 	start := time.Now()
 	for n, k := range found {
-		if err := importFile(ctx, db, k, filepath.Join(dir, k.File), quiet); err != nil {
+		if err := importFile(ctx, db, k, filepath.Join(dir, k.File), quiet, allowGaps); err != nil {
 			if n > 0 {
 				fmt.Fprintf(os.Stderr, "the %d file(s) before %s stay loaded\n", n, k.File)
 			}
@@ -90,8 +91,10 @@ func importDir(ctx context.Context, dir string, quiet bool) error {
 }
 
 // importFile runs one import and prints its summary line. A refused file has its whole
-// problem list printed to stderr; the error returned is then its one-line summary.
-func importFile(ctx context.Context, db *postgis.DB, kind importfile.Kind, path string, quiet bool) error {
+// problem list printed to stderr; the error returned is then its one-line summary. The
+// coverage findings of a units file that loads (gaps allowed by allowGaps, slivers) are
+// printed to stderr too.
+func importFile(ctx context.Context, db *postgis.DB, kind importfile.Kind, path string, quiet, allowGaps bool) error {
 	name := filepath.Base(path)
 	var r io.Reader = os.Stdin
 	if path == "-" {
@@ -109,7 +112,10 @@ func importFile(ctx context.Context, db *postgis.DB, kind importfile.Kind, path 
 	if !quiet {
 		progress = newProgressPrinter(name, os.Stderr, start).report
 	}
-	c, err := db.Import(ctx, kind, name, r, progress)
+	c, err := db.ImportWith(ctx, kind, name, r, postgis.ImportOptions{Progress: progress, AllowGaps: allowGaps,
+		Coverage: func(fs []geo.Finding) {
+			fmt.Fprintf(os.Stderr, "%s: coverage report (loaded all the same):\n%s", name, formatFindings(fs))
+		}})
 	var ie *geo.ImportError
 	if errors.As(err, &ie) {
 		fmt.Fprintln(os.Stderr, ie.Format(0))
