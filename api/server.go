@@ -46,6 +46,8 @@ type Deps struct {
 	Limits Limits
 	// CORSOrigins lists the origins whose pages may call the API ("*": any).
 	CORSOrigins []string
+	// Coverage, when set, serves GET /v1/units/{code}/coverage.
+	Coverage geo.CoverageReporter
 }
 
 // Server serves the HTTP API.
@@ -92,6 +94,7 @@ func New(d Deps) *Server {
 	batch.Post("/v1/resolve", s.resolveBatch)
 	batch.Post("/v1/households/chains", s.householdChains)
 	s.routeTiles()
+	s.routeCoverage()
 	s.routeWeb()
 	return s
 }
