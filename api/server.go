@@ -61,6 +61,8 @@ type Deps struct {
 	Basemaps []tiles.Basemap
 	// ChangeSets stores planners' drafts; nil: the change-set endpoints are not served.
 	ChangeSets geo.ChangeSets
+	// Coverage, when set, serves GET /v1/units/{code}/coverage.
+	Coverage geo.CoverageReporter
 }
 
 // Server serves the HTTP API.
@@ -111,6 +113,7 @@ func New(d Deps) *Server {
 	s.routeOGC()
 	s.routeOGCChangeSets()
 	s.routeChangeSets()
+	s.routeCoverage()
 	s.routeWeb()
 	return s
 }

@@ -38,6 +38,9 @@ type Finding struct {
 	Area     float64  // square metres on the spheroid
 	Geom     orb.Geometry
 	Message  string
+	// SliverOf is, for a sliver, what it would be were it wider (gap, overlap or
+	// outside_parent); empty for other kinds.
+	SliverOf FindingKind
 }
 
 // DefaultTolerance is how far apart, in metres, two boundaries may be and still count as
@@ -48,6 +51,11 @@ const DefaultTolerance = 0.5
 type Candidate struct {
 	Code string
 	Geom orb.MultiPolygon
+	// Level is the unit's level. Only grids are checked for reference features they cut
+	// (split_feature), so a child must say it is a grid for that check to run: the code
+	// cannot tell, since a 15-digit code is a group or a grid under a village. Empty: the
+	// split-feature check is skipped for this child.
+	Level Level
 }
 
 // HasErrors reports whether any finding blocks a publish.

@@ -16,16 +16,22 @@ import (
 // an Unavailable error when the database cannot be reached; and an Invalid error for a
 // kind that has no importer.
 func (db *DB) Import(ctx context.Context, kind importfile.Kind, file string, r io.Reader, progress Progress) (ImportCounts, error) {
+	return db.ImportWith(ctx, kind, file, r, ImportOptions{Progress: progress})
+}
+
+// ImportWith is Import with options: a units file that leaves gaps under a parent is
+// refused unless opts.AllowGaps (import_coverage.go).
+func (db *DB) ImportWith(ctx context.Context, kind importfile.Kind, file string, r io.Reader, opts ImportOptions) (ImportCounts, error) {
 	imp, ok := importers[kind]
 	if !ok {
 		return ImportCounts{}, geo.Errorf(geo.Invalid, "no importer for files of kind %q", kind.Name)
 	}
-	return imp.run(ctx, db, file, r, progress)
+	return imp.run(ctx, db, file, r, opts)
 }
 
 // importer is a pipeline of any item type.
 type importer interface {
-	run(ctx context.Context, db *DB, file string, r io.Reader, progress Progress) (ImportCounts, error)
+	run(ctx context.Context, db *DB, file string, r io.Reader, opts ImportOptions) (ImportCounts, error)
 }
 
 // importers binds each of importfile.Kinds to the pipeline that loads it. Adding a kind

@@ -39,6 +39,9 @@ type pipeline[T any] struct {
 	// store, when set, replaces upsertSQL: it stores the rows and fills all of counts but
 	// Rows.
 	store func(ctx context.Context, tx pgx.Tx, counts *ImportCounts) error
+	// coverage, when set, runs after the checks when they found nothing: it returns more
+	// problems, and the findings to hand to ImportOptions.Coverage when the file loads.
+	coverage func(ctx context.Context, tx pgx.Tx, opts ImportOptions) ([]geo.Problem, []geo.Finding, error)
 }
 
 // check is one set-based check over a staging table.
@@ -83,7 +86,8 @@ SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted) FR
 
 // run imports file, read from r: it refuses the file when validate or a check finds a
 // problem, and otherwise stores its rows in one transaction and counts what it did.
-func (p pipeline[T]) run(ctx context.Context, db *DB, file string, r io.Reader, progress Progress) (ImportCounts, error) {
+func (p pipeline[T]) run(ctx context.Context, db *DB, file string, r io.Reader, opts ImportOptions) (ImportCounts, error) {
+	progress := opts.Progress
 	rows, err := p.read(r)
 	if err != nil {
 		return ImportCounts{}, readError(file, err)
@@ -93,6 +97,7 @@ func (p pipeline[T]) run(ctx context.Context, db *DB, file string, r io.Reader, 
 	if err := refuse(file, rows.Item, problems); err != nil {
 		return counts, err
 	}
+	var report []geo.Finding
 	err = db.inTx(ctx, func(tx pgx.Tx) error {
 		if err := p.stage(ctx, tx, rows, progress); err != nil {
 			return err
@@ -101,6 +106,11 @@ func (p pipeline[T]) run(ctx context.Context, db *DB, file string, r io.Reader, 
 		problems, err := p.verify(ctx, tx)
 		if err != nil {
 			return err
+		}
+		if len(problems) == 0 && p.coverage != nil {
+			if problems, report, err = p.coverage(ctx, tx, opts); err != nil {
+				return err
+			}
 		}
 		if err := refuse(file, rows.Item, problems); err != nil {
 			return err
@@ -115,6 +125,9 @@ func (p pipeline[T]) run(ctx context.Context, db *DB, file string, r io.Reader, 
 		counts.Unchanged = len(rows.Items) - counts.Inserted - counts.Updated
 		return nil
 	})
+	if err == nil && len(report) > 0 && opts.Coverage != nil {
+		opts.Coverage(report)
+	}
 	return counts, err
 }
 

@@ -18,9 +18,15 @@ const outsideTolerance = 50.0
 // unitPipeline loads units.geojson: units of any level, in any order, with boundaries. A
 // unit that exists is replaced only when something in it changed, so its history gains a
 // version only then.
-var unitPipeline = unitsFrom(importfile.ReadUnits, upsertUnitsSQL,
+// Once its shapes pass, the file's coverage is checked (import_coverage.go).
+var unitPipeline = withCoverage(unitsFrom(importfile.ReadUnits, upsertUnitsSQL,
 	invalidGeometryCheck("import_units", "code"),
-	check{sql: unitOutsideSQL, problem: unitOutsideProblem, args: []any{invalidIdx, outsideTolerance}})
+	check{sql: unitOutsideSQL, problem: unitOutsideProblem, args: []any{invalidIdx, outsideTolerance}}))
+
+func withCoverage(p pipeline[geo.Unit]) pipeline[geo.Unit] {
+	p.coverage = checkImportCoverage
+	return p
+}
 
 // divisionPipeline loads divisions.csv: units known by code, name, level and parent only.
 // Loading a division that exists updates its name, level and parent but keeps its boundary

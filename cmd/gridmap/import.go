@@ -28,6 +28,7 @@ func runImport(ctx context.Context, args []string) error {
 	quiet := fs.Bool("q", false, "print no progress, only the summary line of each file")
 	var gd gdalFlags
 	gd.register(fs)
+	allowGaps := fs.Bool("allow-gaps", false, "load a units file that leaves part of a parent covered by none of its children (the gaps are printed either way; overlaps are always refused)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -37,7 +38,7 @@ func runImport(ctx context.Context, args []string) error {
 	}
 	name, path := fs.Arg(0), fs.Arg(1)
 	if name == "dir" {
-		return importDir(ctx, path, *quiet)
+		return importDir(ctx, path, *quiet, *allowGaps)
 	}
 	kind, ok := importfile.KindNamed(name)
 	if !ok {
@@ -79,13 +80,13 @@ func runImport(ctx context.Context, args []string) error {
 		return err
 	}
 	defer db.Close()
-	return importFile(ctx, db, kind, path, r, *quiet)
+	return importFile(ctx, db, kind, path, r, *quiet, *allowGaps)
 }
 
 // importDir loads the files of DIR that are present, in the order of importfile.Kinds, each
 // in its own transaction. It stops at the first file refused, since later files refer to
 // what earlier ones load.
-func importDir(ctx context.Context, dir string, quiet bool) error {
+func importDir(ctx context.Context, dir string, quiet, allowGaps bool) error {
 	var found []importfile.Kind
 	for _, k := range importfile.Kinds {
 		if _, err := os.Stat(filepath.Join(dir, k.File)); err == nil {
@@ -106,7 +107,7 @@ func importDir(ctx context.Context, dir string, quiet bool) error {
 	defer db.Close()
 	start := time.Now()
 	for n, k := range found {
-		if err := importFile(ctx, db, k, filepath.Join(dir, k.File), nil, quiet); err != nil {
+		if err := importFile(ctx, db, k, filepath.Join(dir, k.File), nil, quiet, allowGaps); err != nil {
 			if n > 0 {
 				fmt.Fprintf(os.Stderr, "the %d file(s) before %s stay loaded\n", n, k.File)
 			}
@@ -119,8 +120,10 @@ func importDir(ctx context.Context, dir string, quiet bool) error {
 
 // importFile runs one import and prints its summary line. A refused file has its whole
 // problem list printed to stderr; the error returned is then its one-line summary. r, when
-// not nil, is the file already converted (by GDAL); otherwise path is read.
-func importFile(ctx context.Context, db *postgis.DB, kind importfile.Kind, path string, r io.Reader, quiet bool) error {
+// not nil, is the file already converted (by GDAL); otherwise path is read. The coverage
+// findings of a units file that loads (gaps allowed by allowGaps, slivers) are printed to
+// stderr too.
+func importFile(ctx context.Context, db *postgis.DB, kind importfile.Kind, path string, r io.Reader, quiet, allowGaps bool) error {
 	name := filepath.Base(path)
 	if path == "-" {
 		name = "stdin"
@@ -138,7 +141,10 @@ func importFile(ctx context.Context, db *postgis.DB, kind importfile.Kind, path 
 	if !quiet {
 		progress = newProgressPrinter(name, os.Stderr, start).report
 	}
-	c, err := db.Import(ctx, kind, name, r, progress)
+	c, err := db.ImportWith(ctx, kind, name, r, postgis.ImportOptions{Progress: progress, AllowGaps: allowGaps,
+		Coverage: func(fs []geo.Finding) {
+			fmt.Fprintf(os.Stderr, "%s: coverage report (loaded all the same):\n%s", name, formatFindings(fs))
+		}})
 	var ie *geo.ImportError
 	if errors.As(err, &ie) {
 		fmt.Fprintln(os.Stderr, ie.Format(0))

@@ -53,7 +53,7 @@ func runServe(ctx context.Context, args []string) error {
 	}
 	defer db.Close()
 	deps := api.Deps{Resolver: db, Households: db, Ready: db.Ping, Log: log, Timeout: *timeout, Export: db, Project: db,
-		ChangeSets: db, Items: db, OGCChangeSets: db}
+		ChangeSets: db, Items: db, OGCChangeSets: db, Coverage: db}
 	if err := ac.apply(ctx, &deps, db, log); err != nil {
 		return err
 	}
