@@ -19,6 +19,8 @@ import (
 type Deps struct {
 	Resolver   geo.Resolver
 	Households geo.HouseholdFinder
+	// History, when set, answers at= (the map as it stood then) and unit histories.
+	History geo.History
 	// Ready reports whether the service can answer (the database is reachable).
 	Ready func(ctx context.Context) error
 	// IndexStatus, when set, describes the in-memory index for /readyz (its change-log
@@ -92,6 +94,7 @@ func New(d Deps) *Server {
 	batch.Post("/v1/resolve", s.resolveBatch)
 	batch.Post("/v1/households/chains", s.householdChains)
 	s.routeTiles()
+	s.routeHistory()
 	s.routeWeb()
 	return s
 }

@@ -46,7 +46,7 @@ func runServe(ctx context.Context, args []string) error {
 		return err
 	}
 	defer db.Close()
-	deps := api.Deps{Resolver: db, Households: db, Ready: db.Ping, Log: log, Timeout: *timeout}
+	deps := api.Deps{Resolver: db, Households: db, History: db, Ready: db.Ping, Log: log, Timeout: *timeout}
 	if err := ac.apply(ctx, &deps, db, log); err != nil {
 		return err
 	}
