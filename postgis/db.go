@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 
 	"github.com/gridmap/gridmap/geo"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -15,6 +16,9 @@ import (
 // DB is gridmap's handle on its database.
 type DB struct {
 	pool *pgxpool.Pool
+
+	accessOnce sync.Once
+	groups     *accessGroups // access(): grouped audit inserts and key checks, verified keys
 }
 
 // Open connects to the database at url and checks that it answers. It returns an

@@ -100,7 +100,10 @@ const keyByIDSQL = `SELECT secret_hash, grants FROM api_keys WHERE id = $1 AND r
 
 // KeyIdentity returns the identity of an API key token. Every failure (malformed, unknown,
 // revoked, wrong secret) is the same Unauthenticated error, so a caller learns nothing about
-// which part was wrong. The key is read on every call: a revoked key stops at once.
+// which part was wrong. A key verified once is remembered (by its id and the hash of its
+// secret, never the secret), and each later call still asks the database whether it is
+// valid, in a query grouped with the concurrent calls' (see group) that starts after the
+// call arrived: a revoked key stops at once.
 func (db *DB) KeyIdentity(ctx context.Context, token string) (*access.Identity, error) {
 	refused := geo.Errorf(geo.Unauthenticated, "unknown or revoked API key")
 	rest, ok := strings.CutPrefix(token, access.KeyPrefix)
@@ -114,6 +117,18 @@ func (db *DB) KeyIdentity(ctx context.Context, token string) (*access.Identity, 
 	if _, err := hex.DecodeString(id); err != nil {
 		return nil, refused
 	}
+	ks := keySecret{id: id, hash: sha256.Sum256([]byte(secret))}
+	groups := db.access()
+	if known := groups.cached(ks); known != nil {
+		if err := groups.keyChecks.do(ctx, id); err != nil {
+			if geo.KindOf(err) == geo.Unauthenticated {
+				groups.forget(ks)
+				return nil, refused
+			}
+			return nil, err
+		}
+		return known, nil
+	}
 	var want []byte
 	var grants []string
 	err := db.pool.QueryRow(ctx, keyByIDSQL, id).Scan(&want, &grants)
@@ -123,15 +138,16 @@ func (db *DB) KeyIdentity(ctx context.Context, token string) (*access.Identity, 
 	if err != nil {
 		return nil, unavailable(err)
 	}
-	got := sha256.Sum256([]byte(secret))
-	if subtle.ConstantTimeCompare(got[:], want) != 1 {
+	if subtle.ConstantTimeCompare(ks.hash[:], want) != 1 {
 		return nil, refused
 	}
 	gs, err := parseGrants(grants)
 	if err != nil {
 		return nil, err
 	}
-	return &access.Identity{Subject: "key:" + id, Via: "key", Grants: gs}, nil
+	known := &access.Identity{Subject: "key:" + id, Via: "key", Grants: gs}
+	groups.remember(ks, known)
+	return known, nil
 }
 
 func grantStrings(gs []access.Grant) []string {
