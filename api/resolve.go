@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"net/http"
 	"strings"
 	"unicode/utf8"
@@ -22,12 +23,17 @@ func (s *Server) resolvePoint(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if at != nil {
-		s.resolvePointAt(w, r, lon, lat, *at)
+		ctx, cancel := context.WithTimeout(r.Context(), s.deps.Timeout)
+		defer cancel()
+		s.resolvePointAt(w, r.WithContext(ctx), lon, lat, *at)
 		return
 	}
 	if f, ok := s.deps.Resolver.(chainFinder); ok && answerFound(w, lon, lat, f) {
 		return
 	}
+	ctx, cancel := context.WithTimeout(r.Context(), s.deps.Timeout)
+	defer cancel()
+	r = r.WithContext(ctx)
 	chain, err := s.deps.Resolver.Resolve(r.Context(), lon, lat)
 	if err != nil {
 		s.writeError(w, r, err)

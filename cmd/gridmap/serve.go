@@ -35,6 +35,7 @@ func runServe(ctx context.Context, args []string) error {
 	webDir := fs.String("web", "web", "folder of the map page served at / (empty: no page)")
 	var ac accessFlags
 	ac.register(fs)
+	pprofAddr := fs.String("pprof-addr", "", "serve Go's profiles (net/http/pprof) on this separate address, e.g. 127.0.0.1:6060, for measuring; never on the public one (empty: off)")
 	maxLag := fs.Duration("max-lag", 10*time.Second, "/readyz answers 503 when the index has not applied a commit this old")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -143,6 +144,9 @@ func runServe(ctx context.Context, args []string) error {
 		return err
 	}
 	ln = capConnections(ln, ac.maxConns)
+	if *pprofAddr != "" {
+		go servePprof(*pprofAddr, log)
+	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	log.Info("serving", "addr", *addr, "max_connections", ac.maxConns)
