@@ -37,6 +37,11 @@ const flushTimeout = 10 * time.Second
 // do queues item for the next flush and waits for it, or for ctx to end (the item may then
 // still be flushed: an audit record of a request that was not answered, never the reverse).
 func (g *group[T]) do(ctx context.Context, item T) error {
+	return g.start(item).wait(ctx)
+}
+
+// start queues item for the next flush without waiting for it.
+func (g *group[T]) start(item T) *call[T] {
 	c := &call[T]{item: item, done: make(chan struct{})}
 	g.mu.Lock()
 	g.pending = append(g.pending, c)
@@ -45,6 +50,11 @@ func (g *group[T]) do(ctx context.Context, item T) error {
 		go g.run()
 	}
 	g.mu.Unlock()
+	return c
+}
+
+// wait returns the outcome of the call's flush, or ctx's error when it ends first.
+func (c *call[T]) wait(ctx context.Context) error {
 	select {
 	case <-c.done:
 		return c.err
