@@ -42,15 +42,32 @@ func (s *Server) identify(next http.Handler) http.Handler {
 			s.writeError(w, r, geo.Errorf(geo.Unauthenticated, "this server takes no credentials"))
 			return
 		}
-		id, err := s.deps.Auth.Identify(r.Context(), tok)
-		if err != nil {
+		refuse := func(err error) {
 			if geo.KindOf(err) == geo.Unauthenticated {
 				s.log.Info("refused credentials", "path", r.URL.Path, "remote", remoteAddr(r), "reason", err)
 			}
 			s.writeError(w, r, err)
+		}
+		var id *access.Identity
+		var confirm func() error
+		var err error
+		if d, ok := s.deps.Auth.(deferredIdentifier); ok && (r.Method == http.MethodGet || r.Method == http.MethodHead) {
+			id, confirm, err = d.IdentifyDeferred(r.Context(), tok)
+		} else {
+			id, err = s.deps.Auth.Identify(r.Context(), tok)
+		}
+		if err != nil {
+			refuse(err)
 			return
 		}
-		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), identityKey{}, id)))
+		r = r.WithContext(context.WithValue(r.Context(), identityKey{}, id))
+		if confirm == nil {
+			next.ServeHTTP(w, r)
+			return
+		}
+		cw := newConfirmWriter(w, confirm, refuse)
+		next.ServeHTTP(cw, r)
+		cw.settle() // a handler that wrote nothing: net/http answers 200 only if confirmed
 	})
 }
 

@@ -31,6 +31,15 @@ func (s *Server) resolveBatch(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
+	var res geo.Resolver = s.deps.Resolver
+	at, asOf, err := s.asOf(r)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	if asOf {
+		res = resolverAt{s.deps.History, at}
+	}
 	// The first point is read before the answer starts: a body that is not a batch at all
 	// (not an array, cut off before its first point) gets a plain 400, not a 200 stream
 	// whose only line is the error.
@@ -39,8 +48,11 @@ func (s *Server) resolveBatch(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, asInvalid(first.err))
 		return
 	}
+	if asOf {
+		w.Header().Set(asOfHeader, atText(at))
+	}
 	stream := newStream(w, r)
-	err = runBatch(r.Context(), s.log, first, stream, s.deps.Resolver, toWGS84)
+	err = runBatch(r.Context(), s.log, first, stream, res, toWGS84)
 	closeStream(stream, r, err, "point")
 }
 

@@ -2,6 +2,7 @@ package api
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -45,6 +46,18 @@ func (s *Server) householdChains(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
+	at, asOf, err := s.asOf(r)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	chainOf := s.deps.Households.HouseholdChain
+	if asOf {
+		chainOf = func(ctx context.Context, id string) (geo.HouseholdChain, error) {
+			return s.deps.History.HouseholdChainAt(ctx, id, at)
+		}
+		w.Header().Set(asOfHeader, atText(at))
+	}
 	src, err := bodyReader(r, idReaders, "%q is not application/json (an array of ids) or text/plain (one id per line)")
 	if err != nil {
 		s.writeError(w, r, err)
@@ -78,7 +91,7 @@ func (s *Server) householdChains(w http.ResponseWriter, r *http.Request) {
 					err = permit(r, access.ReadPersonal, id)
 				}
 				if err == nil {
-					hc, err = s.deps.Households.HouseholdChain(ctx, id)
+					hc, err = chainOf(ctx, id)
 				}
 				if err != nil {
 					var stop error

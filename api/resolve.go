@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"net/http"
 	"strings"
 	"unicode/utf8"
@@ -16,7 +17,7 @@ import (
 // offers Find (the in-memory index) is answered without allocating by answerFound, byte for
 // byte as below, and every other resolver, or a point Find leaves, takes the general road.
 func (s *Server) resolvePoint(w http.ResponseWriter, r *http.Request) {
-	lon, lat, err := lookupPoint(r)
+	lon, lat, at, err := lookupPointAt(r)
 	if err != nil {
 		// Gauss–Krüger metres (crs=EPSG:45xx&x=..&y=..) fail the lon/lat reading; only then
 		// is the query looked at again, so the usual lookup pays nothing for them.
@@ -25,9 +26,18 @@ func (s *Server) resolvePoint(w http.ResponseWriter, r *http.Request) {
 		}
 		return
 	}
+	if at != nil {
+		ctx, cancel := context.WithTimeout(r.Context(), s.deps.Timeout)
+		defer cancel()
+		s.resolvePointAt(w, r.WithContext(ctx), lon, lat, *at)
+		return
+	}
 	if f, ok := s.deps.Resolver.(chainFinder); ok && answerFound(w, lon, lat, f) {
 		return
 	}
+	ctx, cancel := context.WithTimeout(r.Context(), s.deps.Timeout)
+	defer cancel()
+	r = r.WithContext(ctx)
 	chain, err := s.deps.Resolver.Resolve(r.Context(), lon, lat)
 	if err != nil {
 		s.writeError(w, r, err)
@@ -41,20 +51,30 @@ func (s *Server) resolvePoint(w http.ResponseWriter, r *http.Request) {
 // parameter at fault. The usual query is read without decoding or allocating (plainQuery);
 // any other goes through url.ParseQuery. Either way it is read once.
 func lookupPoint(r *http.Request) (lon, lat float64, err error) {
-	lonText, latText, crsText, ok := plainQuery(r.URL.RawQuery)
+	lon, lat, _, err = lookupPointAt(r)
+	return lon, lat, err
+}
+
+// lookupPointAt is lookupPoint that also returns the text of at= (nil when the query has
+// none), for an as-of lookup.
+func lookupPointAt(r *http.Request) (lon, lat float64, at *string, err error) {
+	q, ok := plainQueryAt(r.URL.RawQuery)
 	if !ok {
-		q := r.URL.Query()
-		lonText, latText, crsText = q.Get("lon"), q.Get("lat"), q.Get("crs")
+		v := r.URL.Query()
+		q = plainParams{lon: v.Get("lon"), lat: v.Get("lat"), crs: v.Get("crs"), at: v.Get("at"), hasAt: v.Has("at")}
 	}
-	if lon, lat, err = geo.ParseLonLat(lonText, latText); err != nil {
-		return 0, 0, err
+	if lon, lat, err = geo.ParseLonLat(q.lon, q.lat); err != nil {
+		return 0, 0, nil, err
 	}
-	toWGS84, err := geo.ParseCRS(crsText)
+	toWGS84, err := geo.ParseCRS(q.crs)
 	if err != nil {
-		return 0, 0, err
+		return 0, 0, nil, err
 	}
 	lon, lat = toWGS84(lon, lat)
-	return lon, lat, nil
+	if q.hasAt {
+		at = &q.at
+	}
+	return lon, lat, at, nil
 }
 
 // householdChain answers GET /v1/households/{id}/chain.
@@ -68,13 +88,28 @@ func (s *Server) householdChain(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	hc, err := s.deps.Households.HouseholdChain(r.Context(), id)
+	at, asOf, err := s.asOf(r)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	var hc geo.HouseholdChain
+	if asOf {
+		hc, err = s.deps.History.HouseholdChainAt(r.Context(), id, at)
+	} else {
+		hc, err = s.deps.Households.HouseholdChain(r.Context(), id)
+	}
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
 	if err := s.audit(r, "read_household", id); err != nil {
 		s.writeError(w, r, err)
+		return
+	}
+	if asOf {
+		w.Header().Set(asOfHeader, atText(at))
+		writeJSON(w, http.StatusOK, householdAt{HouseholdChain: hc, At: atText(at), AsOf: asOfNote})
 		return
 	}
 	writeJSON(w, http.StatusOK, hc)

@@ -86,8 +86,20 @@ func answerFound(w http.ResponseWriter, lon, lat float64, f chainFinder) bool {
 // fastQueryParams parameters, and no percent sign, plus sign or semicolon anywhere in the
 // query (so that unescaping changes nothing and no pair is dropped). Otherwise ok is false.
 func plainQuery(raw string) (lon, lat, crs string, ok bool) {
+	q, ok := plainQueryAt(raw)
+	return q.lon, q.lat, q.crs, ok
+}
+
+// plainParams are the parameters of a lookup as plainQueryAt reads them.
+type plainParams struct {
+	lon, lat, crs, at string
+	hasAt             bool // at= is present, maybe empty
+}
+
+// plainQueryAt is plainQuery that also reads at= (an as-of lookup).
+func plainQueryAt(raw string) (q plainParams, ok bool) {
 	if !fastQueryOK || strings.Count(raw, "&") >= fastQueryParams || strings.ContainsAny(raw, "%+;") {
-		return "", "", "", false
+		return q, false
 	}
 	var haveLon, haveLat, haveCRS bool
 	for raw != "" {
@@ -96,12 +108,14 @@ func plainQuery(raw string) (lon, lat, crs string, ok bool) {
 		key, value, _ := strings.Cut(pair, "=")
 		switch {
 		case key == "lon" && !haveLon:
-			lon, haveLon = value, true
+			q.lon, haveLon = value, true
 		case key == "lat" && !haveLat:
-			lat, haveLat = value, true
+			q.lat, haveLat = value, true
 		case key == "crs" && !haveCRS:
-			crs, haveCRS = value, true
+			q.crs, haveCRS = value, true
+		case key == "at" && !q.hasAt:
+			q.at, q.hasAt = value, true
 		}
 	}
-	return lon, lat, crs, true
+	return q, true
 }

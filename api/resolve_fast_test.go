@@ -21,6 +21,7 @@ import (
 
 	"github.com/gridmap/gridmap/genfiles"
 	"github.com/gridmap/gridmap/geo"
+	"github.com/gridmap/gridmap/geo/access"
 	"github.com/gridmap/gridmap/geo/gen"
 	"github.com/gridmap/gridmap/geo/index"
 	"github.com/gridmap/gridmap/wire"
@@ -519,6 +520,16 @@ func BenchmarkResolvePoint(b *testing.B) {
 				s.ServeHTTP(httptest.NewRecorder(), reqs[i%len(reqs)])
 			}
 		})
+		// The same with auth and limits on (a rate that never refuses), as serve runs: what
+		// identify and limitRate add to an anonymous lookup.
+		limited := New(Deps{Resolver: road.res, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
+			Auth: noKeys{}, Limits: Limits{Anonymous: 1e9, Known: 1e9}})
+		b.Run(road.name+"server/limits", func(b *testing.B) {
+			b.ReportAllocs()
+			for i := 0; i < b.N; i++ {
+				limited.ServeHTTP(httptest.NewRecorder(), reqs[i%len(reqs)])
+			}
+		})
 		b.Run(road.name+"handler/recorder", func(b *testing.B) {
 			b.ReportAllocs()
 			for i := 0; i < b.N; i++ {
@@ -544,4 +555,14 @@ func BenchmarkResolvePoint(b *testing.B) {
 			rec.Write(body)
 		}
 	})
+}
+
+// noKeys is an Identifier that knows no credentials.
+type noKeys struct{}
+
+func (noKeys) Identify(ctx context.Context, token string) (*access.Identity, error) {
+	if token == "" {
+		return access.Anonymous, nil
+	}
+	return nil, geo.Errorf(geo.Unauthenticated, "unknown token")
 }

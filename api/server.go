@@ -20,6 +20,8 @@ import (
 type Deps struct {
 	Resolver   geo.Resolver
 	Households geo.HouseholdFinder
+	// History, when set, answers at= (the map as it stood then) and unit histories.
+	History geo.History
 	// Ready reports whether the service can answer (the database is reachable).
 	Ready func(ctx context.Context) error
 	// IndexStatus, when set, describes the in-memory index for /readyz (its change-log
@@ -101,7 +103,10 @@ func New(d Deps) *Server {
 	fast := s.mux.With(s.withTimeout(d.Timeout))
 	fast.Get("/healthz", s.healthz)
 	fast.Get("/readyz", s.readyz)
-	fast.Get("/v1/resolve", s.resolvePoint)
+	// A lookup answered from memory never waits: resolvePoint sets the deadline itself,
+	// only on the roads that query the database (a context and a copy of the request less
+	// per lookup).
+	s.mux.Get("/v1/resolve", s.resolvePoint)
 	fast.Get("/v1/households/{id}/chain", s.householdChain)
 	fast.Get("/v1/audit", s.auditLog)
 	// A batch streams for as long as its input lasts (a million points), within a wider limit.
@@ -114,6 +119,7 @@ func New(d Deps) *Server {
 	s.routeOGCChangeSets()
 	s.routeChangeSets()
 	s.routeCoverage()
+	s.routeHistory()
 	s.routeWeb()
 	return s
 }

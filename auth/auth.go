@@ -30,6 +30,12 @@ type JWTConfig struct {
 	GrantsClaim string
 }
 
+// DeferredKeyStore is a KeyStore that can hand out a remembered key's identity before the
+// check that the key is still valid has come back (postgis.DB does): confirm waits for it.
+type DeferredKeyStore interface {
+	KeyIdentityDeferred(ctx context.Context, token string) (id *access.Identity, confirm func() error, err error)
+}
+
 // Authenticator turns bearer tokens into identities. A nil part is switched off: with no
 // JWT verifier, JWTs are refused; with no key store, API keys are.
 type Authenticator struct {
@@ -105,6 +111,34 @@ func (a *Authenticator) Identify(ctx context.Context, token string) (*access.Ide
 		return nil, refused(fmt.Errorf("claim %s: %w", a.grantsClaim, err))
 	}
 	return &access.Identity{Subject: "jwt:" + tok.Subject, Via: "jwt", Grants: grants}, nil
+}
+
+// IdentifyDeferred is Identify for a caller that holds its answer back until confirm
+// returns nil (confirm nil: nothing to wait for). An API key already verified once is then
+// checked for revocation while the request is being worked on, instead of before.
+func (a *Authenticator) IdentifyDeferred(ctx context.Context, token string) (*access.Identity, func() error, error) {
+	d, ok := a.keys.(DeferredKeyStore)
+	if !ok || !strings.HasPrefix(token, access.KeyPrefix) {
+		id, err := a.Identify(ctx, token)
+		return id, nil, err
+	}
+	id, confirm, err := d.KeyIdentityDeferred(ctx, token)
+	if err != nil {
+		if geo.KindOf(err) == geo.Unauthenticated {
+			return nil, nil, refused(err)
+		}
+		return nil, nil, err
+	}
+	if confirm == nil {
+		return id, nil, nil
+	}
+	return id, func() error {
+		err := confirm()
+		if geo.KindOf(err) == geo.Unauthenticated {
+			return refused(err)
+		}
+		return err
+	}, nil
 }
 
 // grantsOf reads the grants claim: an array of strings or one space-separated string. A

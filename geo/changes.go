@@ -18,13 +18,17 @@ type Changes struct {
 
 	Households        []Household
 	DeletedHouseholds []string // ids
+
+	TenHH        []TenHHUnit // inserted or updated ten-household units, with their heads now
+	DeletedTenHH []string    // codes
 }
 
 // Empty reports whether the batch changes nothing (it may still move the position).
 func (c *Changes) Empty() bool {
 	return len(c.Units) == 0 && len(c.DeletedUnits) == 0 && len(c.People) == 0 &&
 		len(c.Features) == 0 && len(c.DeletedFeatures) == 0 &&
-		len(c.Households) == 0 && len(c.DeletedHouseholds) == 0
+		len(c.Households) == 0 && len(c.DeletedHouseholds) == 0 &&
+		len(c.TenHH) == 0 && len(c.DeletedTenHH) == 0
 }
 
 // ChangeSink is what follows the change log: it reports the position it reflects and applies

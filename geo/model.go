@@ -90,6 +90,13 @@ type TenHH struct {
 	Name     string
 }
 
+// TenHHUnit is a ten-household unit with its head(s) as a household's chain shows them,
+// ordered by name, then person id.
+type TenHHUnit struct {
+	TenHH
+	Heads []Person
+}
+
 // Role is what a person answers for.
 type Role string
 

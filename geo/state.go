@@ -11,4 +11,7 @@ type State struct {
 	People     []Responsibility
 	Features   []Feature
 	Households []Household
+	// TenHH are the ten-household units with their heads, read with the households (for
+	// household chains served from memory).
+	TenHH []TenHHUnit
 }

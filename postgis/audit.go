@@ -10,13 +10,19 @@ const insertAuditSQL = `
 INSERT INTO audit_log (subject, via, action, target, remote, detail)
 SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::jsonb[])`
 
-// Audit appends entries, all or none, in one statement (a bulk read records each household
-// it served). The caller answers only after they are stored: a read of personal data that
-// cannot be recorded is not served.
+// Audit appends entries, all or none (a bulk read records each household it served), and
+// returns once they are stored: the caller answers only then, so a read of personal data
+// that cannot be recorded is not served. The entries of concurrent calls go into one insert
+// (group commit, see group); each call waits for the insert that holds its entries.
 func (db *DB) Audit(ctx context.Context, recs ...access.Record) error {
 	if len(recs) == 0 {
 		return nil
 	}
+	return db.access().audits.do(ctx, recs)
+}
+
+// insertAudit stores entries in one statement.
+func (db *DB) insertAudit(ctx context.Context, recs []access.Record) error {
 	cols := make([][]string, 5)
 	details := make([]*string, len(recs))
 	for i, r := range recs {

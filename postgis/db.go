@@ -5,6 +5,7 @@ package postgis
 import (
 	"context"
 	"errors"
+	"sync"
 
 	"github.com/gridmap/gridmap/geo"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -14,6 +15,9 @@ import (
 // DB is gridmap's handle on its database.
 type DB struct {
 	pool *pgxpool.Pool
+
+	accessOnce sync.Once
+	groups     *accessGroups // access(): grouped audit inserts and key checks, verified keys
 }
 
 // Open connects to the database at url and checks that it answers. It returns an

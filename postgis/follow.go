@@ -62,6 +62,7 @@ const (
 	ResponsibilityEntity = "responsibility"
 	FeatureEntity        = "feature"
 	HouseholdEntity      = "household"
+	TenHHEntity          = "tenhh" // a ten-household unit or its heads (migration 011)
 )
 
 // Follow applies changes of the given entities (all when none are named) from the change log
@@ -201,6 +202,14 @@ func (db *DB) readChanges(ctx context.Context, keys map[string][]string, ch *geo
 			}
 			ch.Households = hs
 			ch.DeletedHouseholds = missing(ids, hs, func(h geo.Household) string { return h.ID })
+		}
+		if codes := keys[TenHHEntity]; len(codes) > 0 {
+			ts, err := readTenHH(ctx, tx, codes)
+			if err != nil {
+				return err
+			}
+			ch.TenHH = ts
+			ch.DeletedTenHH = missing(codes, ts, func(t geo.TenHHUnit) string { return t.Code })
 		}
 		return nil
 	})

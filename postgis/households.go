@@ -23,6 +23,17 @@ WHERE h.id = $1`
 
 // HouseholdChain implements geo.HouseholdFinder.
 func (db *DB) HouseholdChain(ctx context.Context, id string) (geo.HouseholdChain, error) {
+	hc, gridCode, err := db.household(ctx, id)
+	if err != nil {
+		return hc, err
+	}
+	hc.Chain, err = db.ChainOf(ctx, gridCode)
+	return hc, err
+}
+
+// household reads a household and its ten-household unit with the unit's head(s), and
+// returns the code of the unit's grid.
+func (db *DB) household(ctx context.Context, id string) (geo.HouseholdChain, string, error) {
 	var hc geo.HouseholdChain
 	var gridCode string
 	var heads []byte
@@ -30,14 +41,13 @@ func (db *DB) HouseholdChain(ctx context.Context, id string) (geo.HouseholdChain
 	err := db.pool.QueryRow(ctx, householdWithUnit, id).Scan(
 		&h.ID, &h.Address, &h.Members, &h.Lon, &h.Lat, &hc.Unit.Code, &hc.Unit.Name, &gridCode, &heads)
 	if errors.Is(err, pgx.ErrNoRows) {
-		return hc, geo.Errorf(geo.NotFound, "no household has id %q", id)
+		return hc, "", geo.Errorf(geo.NotFound, "no household has id %q", id)
 	}
 	if err != nil {
-		return hc, unavailable(err)
+		return hc, "", unavailable(err)
 	}
 	if err := json.Unmarshal(heads, &hc.Unit.People); err != nil {
-		return hc, err
+		return hc, "", err
 	}
-	hc.Chain, err = db.ChainOf(ctx, gridCode)
-	return hc, err
+	return hc, gridCode, nil
 }

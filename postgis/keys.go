@@ -100,38 +100,71 @@ const keyByIDSQL = `SELECT secret_hash, grants FROM api_keys WHERE id = $1 AND r
 
 // KeyIdentity returns the identity of an API key token. Every failure (malformed, unknown,
 // revoked, wrong secret) is the same Unauthenticated error, so a caller learns nothing about
-// which part was wrong. The key is read on every call: a revoked key stops at once.
+// which part was wrong. A key verified once is remembered (by its id and the hash of its
+// secret, never the secret), and each later call still asks the database whether it is
+// valid, in a query grouped with the concurrent calls' (see group) that starts after the
+// call arrived: a revoked key stops at once.
 func (db *DB) KeyIdentity(ctx context.Context, token string) (*access.Identity, error) {
+	id, confirm, err := db.KeyIdentityDeferred(ctx, token)
+	if err == nil && confirm != nil {
+		err = confirm()
+	}
+	if err != nil {
+		return nil, err
+	}
+	return id, nil
+}
+
+// KeyIdentityDeferred is KeyIdentity for a caller that can hold its answer back: for a
+// remembered key it returns the identity at once with confirm, which waits for the check
+// that the key is still valid (already on its way to the database) and returns its
+// refusal. The caller must not let anything out before confirm returns nil. For a key seen
+// the first time it reads the key and returns confirm nil.
+func (db *DB) KeyIdentityDeferred(ctx context.Context, token string) (*access.Identity, func() error, error) {
 	refused := geo.Errorf(geo.Unauthenticated, "unknown or revoked API key")
 	rest, ok := strings.CutPrefix(token, access.KeyPrefix)
 	if !ok {
-		return nil, refused
+		return nil, nil, refused
 	}
 	id, secret, ok := strings.Cut(rest, "_")
 	if !ok || len(id) != 12 || secret == "" {
-		return nil, refused
+		return nil, nil, refused
 	}
 	if _, err := hex.DecodeString(id); err != nil {
-		return nil, refused
+		return nil, nil, refused
+	}
+	ks := keySecret{id: id, hash: sha256.Sum256([]byte(secret))}
+	groups := db.access()
+	if known := groups.cached(ks); known != nil {
+		check := groups.keyChecks.start(id)
+		return known, func() error {
+			err := check.wait(ctx)
+			if geo.KindOf(err) == geo.Unauthenticated {
+				groups.forget(ks)
+				return refused
+			}
+			return err
+		}, nil
 	}
 	var want []byte
 	var grants []string
 	err := db.pool.QueryRow(ctx, keyByIDSQL, id).Scan(&want, &grants)
 	if errors.Is(err, pgx.ErrNoRows) {
-		return nil, refused
+		return nil, nil, refused
 	}
 	if err != nil {
-		return nil, unavailable(err)
+		return nil, nil, unavailable(err)
 	}
-	got := sha256.Sum256([]byte(secret))
-	if subtle.ConstantTimeCompare(got[:], want) != 1 {
-		return nil, refused
+	if subtle.ConstantTimeCompare(ks.hash[:], want) != 1 {
+		return nil, nil, refused
 	}
 	gs, err := parseGrants(grants)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return &access.Identity{Subject: "key:" + id, Via: "key", Grants: gs}, nil
+	known := &access.Identity{Subject: "key:" + id, Via: "key", Grants: gs}
+	groups.remember(ks, known)
+	return known, nil, nil
 }
 
 func grantStrings(gs []access.Grant) []string {

@@ -23,6 +23,32 @@ SELECT id, unit_code, address, members, ST_X(geom), ST_Y(geom)
 FROM households WHERE $1::text[] IS NULL OR id = ANY($1)
 ORDER BY id`
 
+// tenhhSQL reads ten-household units with their heads, in the order and shape the
+// household chain query (householdWithUnit) gives them.
+const tenhhSQL = `
+SELECT t.code, t.grid_code, t.name,
+       coalesce((SELECT json_agg(json_build_object('role', r.role, 'name', p.name, 'phone', p.phone)
+                                 ORDER BY p.name, p.id)
+                 FROM responsibilities r JOIN people p ON p.id = r.person_id
+                 WHERE r.tenhh_code = t.code), '[]')
+FROM tenhh_units t WHERE $1::text[] IS NULL OR t.code = ANY($1)
+ORDER BY t.code`
+
+func readTenHH(ctx context.Context, q querier, codes []string) ([]geo.TenHHUnit, error) {
+	rows, err := q.Query(ctx, tenhhSQL, codes)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, func(row pgx.CollectableRow) (geo.TenHHUnit, error) {
+		var t geo.TenHHUnit
+		var heads []byte
+		if err := row.Scan(&t.Code, &t.GridCode, &t.Name, &heads); err != nil {
+			return t, err
+		}
+		return t, json.Unmarshal(heads, &t.Heads)
+	})
+}
+
 func readFeatures(ctx context.Context, q querier, ids []string) ([]geo.Feature, error) {
 	rows, err := q.Query(ctx, featuresSQL, ids)
 	if err != nil {
@@ -80,6 +106,9 @@ func (db *DB) StateAt(ctx context.Context, features, households bool) (geo.State
 		}
 		if households {
 			if st.Households, err = readHouseholds(ctx, tx, nil); err != nil {
+				return err
+			}
+			if st.TenHH, err = readTenHH(ctx, tx, nil); err != nil {
 				return err
 			}
 		}

@@ -2,7 +2,6 @@ package postgis
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 
@@ -74,16 +73,9 @@ func (db *DB) ChainOf(ctx context.Context, code string) (geo.Chain, error) {
 	if err != nil {
 		return geo.Chain{}, unavailable(err)
 	}
-	links, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (geo.Link, error) {
-		var l geo.Link
-		var people []byte
-		if err := row.Scan(&l.Level, &l.Code, &l.Name, &people); err != nil {
-			return l, err
-		}
-		return l, json.Unmarshal(people, &l.People)
-	})
+	links, err := collectLinks(rows)
 	if err != nil {
-		return geo.Chain{}, unavailable(err)
+		return geo.Chain{}, err
 	}
 	if len(links) == 0 {
 		return geo.Chain{}, geo.Errorf(geo.NotFound, "no unit has code %q", code)

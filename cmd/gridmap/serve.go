@@ -13,6 +13,7 @@ import (
 
 	"github.com/gridmap/gridmap/api"
 	"github.com/gridmap/gridmap/geo"
+	"github.com/gridmap/gridmap/geo/households"
 	"github.com/gridmap/gridmap/geo/index"
 	"github.com/gridmap/gridmap/postgis"
 	"github.com/gridmap/gridmap/tiles"
@@ -27,6 +28,7 @@ func runServe(ctx context.Context, args []string) error {
 	addr := fs.String("addr", envOr("ADDR", ":8080"), "address to listen on (env ADDR)")
 	timeout := fs.Duration("timeout", 10*time.Second, "cut off a request that runs longer")
 	resolverKind := fs.String("resolver", "memory", "answer lookups from the in-memory index (memory) or with a PostGIS query per request (postgis)")
+	householdsKind := fs.String("households", "memory", "answer household chains from memory, following the change log (memory), or with PostGIS queries per request (postgis)")
 	serveTiles := fs.Bool("tiles", true, "serve vector tiles, TileJSON and styles from memory")
 	cacheMB := fs.Int("tile-cache-mb", 256, "memory for cached tiles, in MiB")
 	publicURL := fs.String("public-url", envOr("GRIDMAP_PUBLIC_URL", ""), "scheme and host clients reach this server by, for tile URLs in TileJSON and styles (env GRIDMAP_PUBLIC_URL; default: a localhost Host header, else the listening address)")
@@ -35,6 +37,7 @@ func runServe(ctx context.Context, args []string) error {
 	ac.register(fs)
 	var bm basemapFlags
 	bm.register(fs)
+	pprofAddr := fs.String("pprof-addr", "", "serve Go's profiles (net/http/pprof) on this separate address, e.g. 127.0.0.1:6060, for measuring; never on the public one (empty: off)")
 	maxLag := fs.Duration("max-lag", 10*time.Second, "/readyz answers 503 when the index has not applied a commit this old")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -46,13 +49,17 @@ func runServe(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
+	if *householdsKind != "memory" && *householdsKind != "postgis" {
+		return geo.FieldError("-households", "%q is not memory or postgis", *householdsKind)
+	}
+	householdsInMemory := *householdsKind == "memory"
 	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
 	db, err := openDB(ctx)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	deps := api.Deps{Resolver: db, Households: db, Ready: db.Ping, Log: log, Timeout: *timeout, Export: db, Project: db,
+	deps := api.Deps{Resolver: db, Households: db, History: db, Ready: db.Ping, Log: log, Timeout: *timeout, Export: db, Project: db,
 		ChangeSets: db, Items: db, OGCChangeSets: db, Coverage: db}
 	if err := ac.apply(ctx, &deps, db, log); err != nil {
 		return err
@@ -61,9 +68,9 @@ func runServe(ctx context.Context, args []string) error {
 	// One read of the data at one change-log position feeds both the tiles and the index,
 	// which share its units and their geometry; each then follows the log on its own.
 	var st geo.State
-	if *resolverKind == "memory" || *serveTiles {
+	if *resolverKind == "memory" || *serveTiles || householdsInMemory {
 		start := time.Now()
-		if st, err = db.StateAt(ctx, *serveTiles, *serveTiles); err != nil {
+		if st, err = db.StateAt(ctx, *serveTiles, *serveTiles || householdsInMemory); err != nil {
 			return err
 		}
 		log.Info("data read", "units", len(st.Units), "features", len(st.Features), "households", len(st.Households),
@@ -85,9 +92,25 @@ func runServe(ctx context.Context, args []string) error {
 			}
 		}
 	}
+	// Household chains from memory: the grid's chain from the index (once built), else from
+	// the database (a grid without a boundary, or -resolver postgis).
+	var live *index.Live
+	if householdsInMemory {
+		hs := households.New(st, func(ctx context.Context, code string) (geo.Chain, error) {
+			if live != nil {
+				if c, ok := live.Index().ChainOf(code); ok {
+					return c, nil
+				}
+			}
+			return db.ChainOf(ctx, code)
+		})
+		go db.Follow(ctx, hs, 250*time.Millisecond, log, postgis.HouseholdEntity, postgis.TenHHEntity)
+		deps.Households = hs
+		log.Info("household chains from memory", "households", hs.Len())
+	}
 	// The reference features and households are drawn now: let them go before the index is
 	// built, so that they are not in memory at the same time (the peak sets the heap's size).
-	st.Features, st.Households = nil, nil
+	st.Features, st.Households, st.TenHH = nil, nil, nil
 	if *resolverKind == "memory" {
 		start := time.Now()
 		ix, err := index.NewLive(st.Units, st.People, st.Seq) // shares st's units and their geometry
@@ -95,6 +118,7 @@ func runServe(ctx context.Context, args []string) error {
 			return err
 		}
 		log.Info("resolver index built", "took", time.Since(start).Round(time.Millisecond))
+		live = ix
 		// Follow the change log so edits reach lookups within a second, without a restart.
 		go db.Follow(ctx, ix, 250*time.Millisecond, log, postgis.UnitEntity, postgis.ResponsibilityEntity)
 		deps.Resolver = ix
@@ -128,6 +152,9 @@ func runServe(ctx context.Context, args []string) error {
 		return err
 	}
 	ln = capConnections(ln, ac.maxConns)
+	if *pprofAddr != "" {
+		go servePprof(*pprofAddr, log)
+	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	log.Info("serving", "addr", *addr, "max_connections", ac.maxConns)

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Measures what access control costs under wrk: starts `serve` from BINARY with the given
+# flags on ADDR (default 127.0.0.1:18080), waits until it is ready, runs one wrk load
+# (resolve: anonymous GET /v1/resolve at random points; households: GET
+# /v1/households/{id}/chain with the API key in KEY_FILE for the ids in IDS_FILE), prints
+# "LABEL req/s p99", and stops the server it started.
+#
+#   DATABASE_URL=... bench/access.sh bin/gridmap resolve "limits on" -rate-anonymous 1000000000
+#   DATABASE_URL=... bench/access.sh bin/gridmap resolve "no auth" -auth none -rate-anonymous 0 -rate-key 0
+#   DATABASE_URL=... IDS_FILE=.data/ids.txt KEY_FILE=.data/admin.key bench/access.sh bin/gridmap households "keys"
+#
+# PROFILE=FILE also writes a CPU profile of the server during the load (go tool pprof).
+#
+# IDS_FILE: psql -Atc "SELECT id FROM households ORDER BY random() LIMIT 2000" > .data/ids.txt
+set -euo pipefail
+binary=$1 load=$2 label=$3
+shift 3
+addr=${ADDR:-127.0.0.1:18080}
+duration=${DURATION:-10s}
+connections=${CONNECTIONS:-8}
+profile_flags=()
+if [ -n "${PROFILE:-}" ]; then profile_flags=(-pprof-addr 127.0.0.1:16060); fi
+"$binary" serve -addr "$addr" -web "" "${profile_flags[@]}" "$@" 2>/tmp/gridmap-access-bench.log &
+pid=$!
+trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null || true' EXIT
+for _ in $(seq 1 600); do
+  if curl -sf "http://$addr/readyz" >/dev/null 2>&1; then break; fi
+  sleep 0.5
+done
+if [ -n "${PROFILE:-}" ]; then
+  secs=${duration%s}
+  curl -s -o "$PROFILE" "http://127.0.0.1:16060/debug/pprof/profile?seconds=$((secs - 2))" &
+fi
+case $load in
+  resolve) out=$(wrk -t1 -c"$connections" -d"$duration" --latency -s bench/resolve.lua "http://$addr") ;;
+  households) out=$(wrk -t1 -c"$connections" -d"$duration" --latency -s bench/households.lua "http://$addr" -- "$IDS_FILE" "$(tail -1 "$KEY_FILE")") ;;
+  *) echo "load is resolve or households" >&2; exit 2 ;;
+esac
+wait_profile() { if [ -n "${PROFILE:-}" ]; then wait %curl 2>/dev/null || wait; fi; }
+wait_profile
+rps=$(printf '%s\n' "$out" | awk '/Requests\/sec/ {print $2}')
+p99=$(printf '%s\n' "$out" | awk '$1 == "99%" {print $2}')
+non2xx=$(printf '%s\n' "$out" | awk '/Non-2xx/ {print $NF}')
+echo "$label: $rps req/s, p99 $p99${non2xx:+, non-2xx $non2xx}"
