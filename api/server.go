@@ -12,6 +12,7 @@ import (
 	"github.com/go-chi/chi/v5"
 	"github.com/go-chi/chi/v5/middleware"
 	"github.com/gridmap/gridmap/geo"
+	"github.com/gridmap/gridmap/geo/directory"
 	"github.com/gridmap/gridmap/wire"
 )
 
@@ -37,6 +38,9 @@ type Deps struct {
 	PublicURL string
 	// WebDir, when set, is the folder of the map page (web/), served at /.
 	WebDir string
+	// Directory, when set, serves /v1/units/{code}, its children (JSON and CSV) and
+	// /v1/search from memory.
+	Directory *directory.Directory
 
 	// Auth tells who is calling from a bearer token; nil: every caller is anonymous.
 	Auth Identifier
@@ -93,6 +97,7 @@ func New(d Deps) *Server {
 	batch.Post("/v1/households/chains", s.householdChains)
 	s.routeTiles()
 	s.routeWeb()
+	s.routeDirectory()
 	return s
 }
 

@@ -11,4 +11,5 @@ type State struct {
 	People     []Responsibility
 	Features   []Feature
 	Households []Household
+	TenHH      []TenHH // read with the households
 }

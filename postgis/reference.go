@@ -23,6 +23,23 @@ SELECT id, unit_code, address, members, ST_X(geom), ST_Y(geom)
 FROM households WHERE $1::text[] IS NULL OR id = ANY($1)
 ORDER BY id`
 
+// tenhhSQL reads every ten-household unit: their names and grids, for the unit directory.
+// They are not in the change log (only their households are): a directory knows the ones
+// made later by the households that name them.
+const tenhhSQL = `SELECT code, grid_code, name FROM tenhh_units ORDER BY code`
+
+func readTenHH(ctx context.Context, q querier) ([]geo.TenHH, error) {
+	rows, err := q.Query(ctx, tenhhSQL)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, func(row pgx.CollectableRow) (geo.TenHH, error) {
+		var t geo.TenHH
+		err := row.Scan(&t.Code, &t.GridCode, &t.Name)
+		return t, err
+	})
+}
+
 func readFeatures(ctx context.Context, q querier, ids []string) ([]geo.Feature, error) {
 	rows, err := q.Query(ctx, featuresSQL, ids)
 	if err != nil {
@@ -60,7 +77,8 @@ func readHouseholds(ctx context.Context, q querier, ids []string) ([]geo.Househo
 	})
 }
 
-// StateAt reads units and people, and optionally features and households, with the
+// StateAt reads units and people, and optionally features and households (with the
+// ten-household units), with the
 // change-log position the read reflects, in one repeatable-read transaction: following the
 // log from that position misses nothing.
 func (db *DB) StateAt(ctx context.Context, features, households bool) (geo.State, error) {
@@ -80,6 +98,9 @@ func (db *DB) StateAt(ctx context.Context, features, households bool) (geo.State
 		}
 		if households {
 			if st.Households, err = readHouseholds(ctx, tx, nil); err != nil {
+				return err
+			}
+			if st.TenHH, err = readTenHH(ctx, tx); err != nil {
 				return err
 			}
 		}
