@@ -8,6 +8,8 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -47,23 +49,30 @@ func TestDashboardInABrowser(t *testing.T) {
 	}
 
 	t.Run("first visit: figures", func(t *testing.T) {
-		p.do(t, chromedp.Navigate(srv.URL+"/"))
-		p.idle(t)
-		f := eval[struct {
-			FCP, Idle                 float64
-			Requests                  int
-			Transferred, Uncompressed float64
-		}](t, p, `(() => {
-			const paint = performance.getEntriesByType('paint').find(e => e.name === 'first-contentful-paint');
-			const all = [...performance.getEntriesByType('navigation'), ...performance.getEntriesByType('resource')];
-			return {FCP: paint ? paint.startTime : -1, Idle: window.gridmapTimes.idle, Requests: all.length,
-				Transferred: all.reduce((s, e) => s + e.transferSize, 0), Uncompressed: all.reduce((s, e) => s + e.decodedBodySize, 0)};
-		})()`)
-		t.Logf("steps: %s", eval[string](t, p, `JSON.stringify(window.gridmapTimes)`))
-		t.Logf("first visit to /: first contentful paint %.0f ms, the map drawn with all its tiles (first idle) %.0f ms; %d requests, %.0f KB transferred, %.0f KB uncompressed",
-			f.FCP, f.Idle, f.Requests, f.Transferred/1024, f.Uncompressed/1024)
-		if f.Idle <= 0 || f.Requests < 5 {
-			t.Errorf("the page reports idle at %v ms after %d requests", f.Idle, f.Requests)
+		// GRIDMAP_FIRST_VISITS=n repeats the first visit in n-1 fresh browsers (cold caches) and
+		// reports the median too: the machine's load moves single figures a lot.
+		visits := 1
+		if n, err := strconv.Atoi(os.Getenv("GRIDMAP_FIRST_VISITS")); err == nil && n > 1 {
+			visits = n
+		}
+		var loads, idles []float64
+		for i := visits - 1; i >= 0; i-- {
+			q := p
+			if i > 0 {
+				q = openBrowser(t, browser)
+			}
+			f := firstVisit(t, q, srv.URL)
+			loads, idles = append(loads, f.Times.Load), append(idles, f.Times.Idle)
+			t.Logf("first visit to /: first contentful paint %.0f ms; the map's first complete frame (MapLibre's load) %.0f ms, with every tile (first idle) %.0f ms; %d requests, %.0f KB transferred, %.0f KB uncompressed; steps (ms) %+v",
+				f.FCP, f.Times.Load, f.Times.Idle, f.Requests, f.Transferred/1024, f.Uncompressed/1024, f.Times)
+			if f.Times.Idle <= 0 || f.Requests < 5 {
+				t.Errorf("the page reports idle at %v ms after %d requests", f.Times.Idle, f.Requests)
+			}
+		}
+		if visits > 1 {
+			slices.Sort(loads)
+			slices.Sort(idles)
+			t.Logf("median of %d first visits: first complete frame %.0f ms, first idle %.0f ms", visits, loads[visits/2], idles[visits/2])
 		}
 		// The statistics panel opens on the county.
 		if text := p.poll(t, `document.getElementById('stats').innerText`); !strings.Contains(text, sampleCounty) {
@@ -179,6 +188,30 @@ func TestDashboardInABrowser(t *testing.T) {
 	for _, f := range failures() {
 		t.Errorf("request %s", f)
 	}
+}
+
+// visitFigures is what a first visit to the dashboard took and weighed.
+type visitFigures struct {
+	FCP                       float64
+	Requests                  int
+	Transferred, Uncompressed float64
+	Times                     struct{ Bounds, Style, FirstRender, Load, Idle float64 }
+}
+
+// firstVisit opens the dashboard and reads the browser's figures of the visit: paint
+// timings, the page's own steps (window.gridmapTimes) and every request's size.
+func firstVisit(t *testing.T, p browserPage, base string) visitFigures {
+	t.Helper()
+	p.do(t, chromedp.Navigate(base+"/"))
+	p.idle(t)
+	return eval[visitFigures](t, p, `(() => {
+		const paint = performance.getEntriesByType('paint').find(e => e.name === 'first-contentful-paint');
+		const all = [...performance.getEntriesByType('navigation'), ...performance.getEntriesByType('resource')];
+		const g = window.gridmapTimes;
+		return {FCP: paint ? paint.startTime : -1, Requests: all.length,
+			Transferred: all.reduce((s, e) => s + e.transferSize, 0), Uncompressed: all.reduce((s, e) => s + e.decodedBodySize, 0),
+			Times: {Bounds: g.bounds, Style: g.style, FirstRender: g.firstRender, Load: g.load, Idle: g.idle}};
+	})()`)
 }
 
 // clickAndIdle clicks the element and waits for the map to draw what the click changed.

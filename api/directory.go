@@ -2,6 +2,7 @@ package api
 
 import (
 	"encoding/csv"
+	"math"
 	"net/http"
 	"strconv"
 	"strings"
@@ -40,6 +41,13 @@ func refsOf(es []*directory.Entry) []unitRef {
 		out[i] = refOf(e)
 	}
 	return out
+}
+
+// statsOf is the unit's statistics with the area to square metres (0.000001 km²).
+func statsOf(e *directory.Entry) directory.Stats {
+	s := e.Stats
+	s.AreaKm2 = math.Round(s.AreaKm2*1e6) / 1e6
+	return s
 }
 
 func boundOf(e *directory.Entry) *[4]float64 {
@@ -84,7 +92,7 @@ func (s *Server) unitInfo(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	b := unitBody{unitRef: refOf(e), Path: refsOf(e.Path()), Children: refsOf(e.Children),
-		People: e.People, Statistics: e.Stats, BBox: boundOf(e)}
+		People: e.People, Statistics: statsOf(e), BBox: boundOf(e)}
 	if e.Parent != nil {
 		p := refOf(e.Parent)
 		b.Parent = &p
@@ -134,7 +142,7 @@ func (s *Server) unitChildren(w http.ResponseWriter, r *http.Request) {
 	}
 	out := make([]childBody, len(kids))
 	for i, k := range kids {
-		out[i] = childBody{refOf(k), k.Stats, boundOf(k)}
+		out[i] = childBody{refOf(k), statsOf(k), boundOf(k)}
 	}
 	writeJSON(w, http.StatusOK, struct {
 		Unit     unitRef     `json:"unit"`

@@ -28,16 +28,18 @@ async function start() {
   // The map is made only once the tileset's bounds are known, so that a first visit (no
   // hash in the URL) opens on the data from its first frame. Were the map made first, its
   // hash would already say 0/0 by the time the bounds arrived, and it would stay there.
-  let bounds;
-  try {
-    bounds = (await getJSON('/tiles/public.json')).bounds;
-    times.bounds = performance.now();
-  } catch (err) {
-    showError(`tileset: ${err.message}`);
-  }
+  // The style is read here too, so that the dashboard's own layers (the choropleth, the
+  // outlines) are in it from the start: layers added to a drawn map make MapLibre lay out
+  // every loaded tile again.
+  let bounds, style = '/styles/public.json';
+  const [tileset, styleJSON] = await Promise.allSettled([getJSON('/tiles/public.json'), getJSON(style)]);
+  if (tileset.status === 'fulfilled') bounds = tileset.value.bounds;
+  else showError(`tileset: ${tileset.reason.message}`);
+  if (styleJSON.status === 'fulfilled') style = withOverlays(styleJSON.value);
+  times.bounds = performance.now();
   const map = new maplibregl.Map({
     container: 'map',
-    style: '/styles/public.json',
+    style,
     // The URL's hash wins over the bounds: a reload or a shared link keeps its view.
     hash: true,
     bounds: bounds && [[bounds[0], bounds[1]], [bounds[2], bounds[3]]],
@@ -53,7 +55,6 @@ async function start() {
   wireControls(map);
   await new Promise((done) => map.once('load', done));
   times.load = performance.now();
-  addOverlays(map);
   drawLayerSwitcher(map);
   drawLegend();
   await new Promise((done) => map.once('idle', done));
@@ -84,11 +85,15 @@ function el(tag, attrs = {}, ...children) {
 
 // --- overlays: the outline of the chosen unit, the choropleth ---
 
-function addOverlays(map) {
-  const style = map.getStyle();
+// withOverlays returns the style with the choropleth under the grid lines (hidden until it
+// is switched on) and one outline layer per level for the chosen unit (matching nothing
+// until a unit is chosen).
+function withOverlays(style) {
   const source = Object.keys(style.sources)[0];
-  const gridLine = style.layers.find((l) => l.id === 'grid-line');
-  map.addLayer({
+  const layers = style.layers;
+  const at = layers.findIndex((l) => l.id === 'grid-line');
+  const gridLine = layers[at];
+  const density = {
     id: 'density-fill', type: 'fill', source, 'source-layer': 'grid',
     minzoom: gridLine ? gridLine.minzoom || 0 : 12,
     layout: { visibility: 'none' },
@@ -96,15 +101,17 @@ function addOverlays(map) {
       'fill-color': ['interpolate', ['linear'], ['coalesce', ['get', 'density'], 0], ...densityStops.flat()],
       'fill-opacity': 0.75,
     },
-  }, 'grid-line');
+  };
+  layers.splice(at >= 0 ? at : layers.length, 0, density);
   for (const level of levels) {
-    if (!style.layers.some((l) => l['source-layer'] === level)) continue;
-    map.addLayer({
+    if (!layers.some((l) => l['source-layer'] === level)) continue;
+    layers.push({
       id: `highlight-${level}`, type: 'line', source, 'source-layer': level,
       filter: ['==', ['get', 'code'], ''],
       paint: { 'line-color': highlightColour, 'line-width': 3.5 },
     });
   }
+  return style;
 }
 
 // highlight outlines the unit of the given level and code (and nothing else).

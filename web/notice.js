@@ -48,16 +48,15 @@ async function board() {
 async function drawMap(u) {
   if (!u.bbox) return;
   const [w, s, e, n] = u.bbox;
+  const style = await (await fetch('/styles/public.json')).json();
+  style.layers.push({ id: 'notice-grid', type: 'line', source: Object.keys(style.sources)[0], 'source-layer': u.level,
+    filter: ['==', ['get', 'code'], u.code], paint: { 'line-color': '#ff2d7a', 'line-width': 4 } });
   const map = new maplibregl.Map({
-    container: 'notice-map', style: '/styles/public.json', interactive: false, attributionControl: false,
+    container: 'notice-map', style, interactive: false, attributionControl: false,
     bounds: [[w, s], [e, n]], fitBoundsOptions: { padding: 24 },
     canvasContextAttributes: { preserveDrawingBuffer: true }, // so that printing copies the canvas
   });
   window.gridmapMap = map;
-  await new Promise((done) => map.once('load', done));
-  const source = Object.keys(map.getStyle().sources)[0];
-  map.addLayer({ id: 'notice-grid', type: 'line', source, 'source-layer': u.level,
-    filter: ['==', ['get', 'code'], u.code], paint: { 'line-color': '#ff2d7a', 'line-width': 4 } });
   await new Promise((done) => map.once('idle', done));
 }
 
