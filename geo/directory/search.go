@@ -34,10 +34,11 @@ type searchIndex struct {
 	ordered []*Entry         // every unit in (level, code) order: Entry.ordinal indexes it
 	names   []string         // lower-case names, by ordinal
 	posting map[rune][]int32 // rune of a name or of its initials -> ordinals, ascending
+	first   map[rune][]int32 // first rune of a name or of its initials -> ordinals, ascending
 }
 
 func newSearchIndex(v *View) searchIndex {
-	s := searchIndex{posting: map[rune][]int32{}}
+	s := searchIndex{posting: map[rune][]int32{}, first: map[rune][]int32{}}
 	for _, es := range v.byLevel {
 		s.ordered = append(s.ordered, es...)
 	}
@@ -45,6 +46,11 @@ func newSearchIndex(v *View) searchIndex {
 	seen := map[rune]int32{} // rune -> the last ordinal listed, so a name lists each rune once
 	for i, e := range s.ordered {
 		s.names[i] = strings.ToLower(e.Name)
+		a, _ := utf8.DecodeRuneInString(s.names[i])
+		s.first[a] = append(s.first[a], int32(i))
+		if b, _ := utf8.DecodeRuneInString(e.initials); e.initials != "" && b != a {
+			s.first[b] = append(s.first[b], int32(i))
+		}
 		for _, r := range s.names[i] + e.initials {
 			if last, ok := seen[r]; ok && last == int32(i) {
 				continue
@@ -102,24 +108,15 @@ func (v *View) codePrefix(q string, n int, seen map[*Entry]bool, out *[]Hit) {
 	}
 }
 
-// nameMatches walks the shortest posting list of q's characters in (level, code) order and
-// sorts what matches into name prefixes and names containing q, stopping once the better
-// kinds hold limit hits.
+// nameMatches finds name prefixes among the names (and initials) that start with q's first
+// character, then names that contain q along the shortest posting list of q's characters,
+// both in (level, code) order, each stopping as soon as the kinds up to its own hold limit
+// hits.
 func (v *View) nameMatches(q string, limit int, seen map[*Entry]bool, ranked *[4][]Hit, better func(Match) int) {
 	s := &v.search
-	var list []int32
-	first := true
-	for _, r := range q {
-		l, ok := s.posting[r]
-		if !ok {
-			return // a character no name holds
-		}
-		if first || len(l) < len(list) {
-			list, first = l, false
-		}
-	}
 	letters := hasLetter(q)
-	for _, i := range list {
+	q0, _ := utf8.DecodeRuneInString(q)
+	for _, i := range s.first[q0] {
 		if better(NamePrefix) >= limit {
 			return
 		}
@@ -127,23 +124,35 @@ func (v *View) nameMatches(q string, limit int, seen map[*Entry]bool, ranked *[4
 		if seen[e] {
 			continue
 		}
-		m, pinyin := NameInside, false
-		switch name := s.names[i]; {
-		case strings.HasPrefix(name, q):
-			m = NamePrefix
-		case strings.Contains(name, q):
-		case letters && strings.HasPrefix(e.initials, q):
-			m, pinyin = NamePrefix, true
-		case letters && strings.Contains(e.initials, q):
-			pinyin = true
-		default:
+		byName := strings.HasPrefix(s.names[i], q)
+		if byName || letters && strings.HasPrefix(e.initials, q) {
+			seen[e] = true
+			ranked[NamePrefix] = append(ranked[NamePrefix], Hit{Entry: e, Match: NamePrefix, Pinyin: !byName})
+		}
+	}
+	var list []int32
+	for n, r := range []rune(q) {
+		l, ok := s.posting[r]
+		if !ok {
+			return // a character no name holds
+		}
+		if n == 0 || len(l) < len(list) {
+			list = l
+		}
+	}
+	for _, i := range list {
+		if better(NameInside) >= limit {
+			return
+		}
+		e := s.ordered[i]
+		if seen[e] {
 			continue
 		}
-		if m == NameInside && len(ranked[NameInside]) >= limit {
-			continue
+		byName := strings.Contains(s.names[i], q)
+		if byName || letters && strings.Contains(e.initials, q) {
+			seen[e] = true
+			ranked[NameInside] = append(ranked[NameInside], Hit{Entry: e, Match: NameInside, Pinyin: !byName})
 		}
-		seen[e] = true
-		ranked[m] = append(ranked[m], Hit{Entry: e, Match: m, Pinyin: pinyin})
 	}
 }
 
