@@ -7,11 +7,13 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/gridmap/gridmap/api"
 	"github.com/gridmap/gridmap/geo/directory"
@@ -302,4 +304,62 @@ func TestUnitErrors(t *testing.T) {
 			}
 		})
 	}
+}
+
+// The directory that serve builds follows the change log: a household added to a grid
+// reaches the grid's and its village's statistics without a restart, and so does its
+// removal. (Units and people are not edited here: the package's other tests share them.)
+func TestDirectoryFollowsTheChangeLog(t *testing.T) {
+	db, _ := sampleServer(t)
+	dir := testDirectory(t, db)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go db.Follow(ctx, dir, 20*time.Millisecond, slog.New(slog.NewTextHandler(io.Discard, nil)),
+		postgis.UnitEntity, postgis.ResponsibilityEntity, postgis.HouseholdEntity)
+	grid := gridWithHouseholds(t)
+	village := grid[:12]
+	before, _ := dir.View().Unit(grid)
+	if before == nil {
+		t.Fatalf("grid %s is not in the directory", grid)
+	}
+	pool := pgtest.Pool(t)
+	exec := func(sql string, args ...any) {
+		t.Helper()
+		if _, err := pool.Exec(context.Background(), sql, args...); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var tenhh string
+	if err := pool.QueryRow(context.Background(), `SELECT min(code) FROM tenhh_units WHERE grid_code = $1`, grid).Scan(&tenhh); err != nil {
+		t.Fatal(err)
+	}
+	villageBefore, _ := dir.View().Unit(village)
+	if villageBefore == nil {
+		t.Fatalf("village %s is not in the directory", village)
+	}
+	// waitFor polls the directory until check holds for the unit (the follower polls every 20 ms).
+	waitFor := func(what, code string, check func(e *directory.Entry) bool) {
+		t.Helper()
+		deadline := time.Now().Add(15 * time.Second)
+		for {
+			if e, ok := dir.View().Unit(code); ok && check(e) {
+				return
+			}
+			if time.Now().After(deadline) {
+				e, _ := dir.View().Unit(code)
+				t.Fatalf("%s: the directory did not follow; unit %s is %+v", what, code, e)
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+	}
+	exec(`INSERT INTO households (id, unit_code, address, members, geom) VALUES ('dashboard-follow-1', $1, 'test', 7, ST_SetSRID(ST_MakePoint(105, 26.9), 4326))`, tenhh)
+	defer exec(`DELETE FROM households WHERE id = 'dashboard-follow-1'`)
+	waitFor("a household added", grid, func(e *directory.Entry) bool {
+		return e.Stats.Households == before.Stats.Households+1 && e.Stats.Members == before.Stats.Members+7
+	})
+	waitFor("a household added, in its village", village, func(e *directory.Entry) bool {
+		return e.Stats.Households == villageBefore.Stats.Households+1
+	})
+	exec(`DELETE FROM households WHERE id = 'dashboard-follow-1'`)
+	waitFor("the household deleted", grid, func(e *directory.Entry) bool { return e.Stats.Households == before.Stats.Households })
 }
