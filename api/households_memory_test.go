@@ -47,7 +47,7 @@ func memoryHouseholds(t *testing.T, db *postgis.DB) (*httptest.Server, *househol
 	return srv, hs
 }
 
-func getBody(t *testing.T, u string) (int, string) {
+func getAsAdmin(t *testing.T, u string) (int, string) {
 	t.Helper()
 	req, err := http.NewRequest("GET", u, nil)
 	if err != nil {
@@ -84,8 +84,8 @@ func TestHouseholdsFromMemoryAgreeAndFollow(t *testing.T) {
 	rows.Close()
 	ids = append(ids, "520204000000000-000-00", "no-such-household")
 	for _, id := range ids {
-		sp, bp := getBody(t, pg.URL+"/v1/households/"+id+"/chain")
-		sm, bm := getBody(t, mem.URL+"/v1/households/"+id+"/chain")
+		sp, bp := getAsAdmin(t, pg.URL+"/v1/households/"+id+"/chain")
+		sm, bm := getAsAdmin(t, mem.URL+"/v1/households/"+id+"/chain")
 		if sp != sm || bp != bm {
 			t.Fatalf("%s: database %d %s\nmemory %d %s", id, sp, bp, sm, bm)
 		}
@@ -111,13 +111,13 @@ func TestHouseholdsFromMemoryAgreeAndFollow(t *testing.T) {
 	if _, err := pool.Exec(ctx, `UPDATE households SET address = address || '（迁）' WHERE id = $1`, id); err != nil {
 		t.Fatal(err)
 	}
-	_, want := getBody(t, pg.URL+"/v1/households/"+id+"/chain")
+	_, want := getAsAdmin(t, pg.URL+"/v1/households/"+id+"/chain")
 	if !strings.Contains(want, "13012345678") || !strings.Contains(want, "（迁）") {
 		t.Fatalf("the database does not show the edit: %s", want)
 	}
 	var got string
 	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
-		if _, got = getBody(t, mem.URL+"/v1/households/"+id+"/chain"); got == want {
+		if _, got = getAsAdmin(t, mem.URL+"/v1/households/"+id+"/chain"); got == want {
 			break
 		}
 	}

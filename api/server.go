@@ -12,6 +12,7 @@ import (
 	"github.com/go-chi/chi/v5"
 	"github.com/go-chi/chi/v5/middleware"
 	"github.com/gridmap/gridmap/geo"
+	"github.com/gridmap/gridmap/geo/directory"
 	"github.com/gridmap/gridmap/tiles"
 	"github.com/gridmap/gridmap/wire"
 )
@@ -46,6 +47,9 @@ type Deps struct {
 	// OGCChangeSets, when set, gives each change set its own OGC API landing page with
 	// writes at /changesets/{id}/.
 	OGCChangeSets ChangeSetEditor
+	// Directory, when set, serves /v1/units/{code}, its children (JSON and CSV) and
+	// /v1/search from memory.
+	Directory *directory.Directory
 
 	// Auth tells who is calling from a bearer token; nil: every caller is anonymous.
 	Auth Identifier
@@ -121,6 +125,7 @@ func New(d Deps) *Server {
 	s.routeCoverage()
 	s.routeHistory()
 	s.routeWeb()
+	s.routeDirectory()
 	return s
 }
 

@@ -19,6 +19,7 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/gridmap/gridmap/api"
 	"github.com/gridmap/gridmap/geo"
+	"github.com/gridmap/gridmap/geo/directory"
 	"github.com/gridmap/gridmap/postgis"
 	"github.com/gridmap/gridmap/postgis/pgtest"
 	"github.com/gridmap/gridmap/tiles"
@@ -135,25 +136,28 @@ const sampleCounty = "520204"
 // tests ran before in the same database. opts change the API's dependencies (a basemap).
 func mapPageServer(t *testing.T, db *postgis.DB, opts ...func(*api.Deps)) (*httptest.Server, func() []string) {
 	t.Helper()
-	st, err := db.StateAt(context.Background(), true, false)
+	st, err := db.StateAt(context.Background(), true, true)
 	if err != nil {
 		t.Fatal(err)
 	}
 	inSample := func(code string) bool { return strings.HasPrefix(code, sampleCounty) }
 	sample := geo.State{
-		Seq:      st.Seq,
-		Units:    slices.DeleteFunc(st.Units, func(u geo.Unit) bool { return !inSample(u.Code) }),
-		People:   slices.DeleteFunc(st.People, func(p geo.Responsibility) bool { return !inSample(p.UnitCode) }),
-		Features: slices.DeleteFunc(st.Features, func(f geo.Feature) bool { return f.CountyCode != sampleCounty }),
+		Seq:        st.Seq,
+		Units:      slices.DeleteFunc(st.Units, func(u geo.Unit) bool { return !inSample(u.Code) }),
+		People:     slices.DeleteFunc(st.People, func(p geo.Responsibility) bool { return !inSample(p.UnitCode) }),
+		Features:   slices.DeleteFunc(st.Features, func(f geo.Feature) bool { return f.CountyCode != sampleCounty }),
+		Households: slices.DeleteFunc(st.Households, func(h geo.Household) bool { return !inSample(h.UnitCode) }),
+		TenHH:      slices.DeleteFunc(st.TenHH, func(u geo.TenHHUnit) bool { return !inSample(u.Code) }),
 	}
-	if len(sample.Units) == 0 || len(sample.Features) == 0 {
-		t.Fatalf("the database holds %d units and %d features of county %s", len(sample.Units), len(sample.Features), sampleCounty)
+	if len(sample.Units) == 0 || len(sample.Features) == 0 || len(sample.Households) == 0 {
+		t.Fatalf("the database holds %d units, %d features and %d households of county %s", len(sample.Units), len(sample.Features), len(sample.Households), sampleCounty)
 	}
 	svc, err := tiles.NewService(sample, 64<<20)
 	if err != nil {
 		t.Fatal(err)
 	}
-	deps := api.Deps{Resolver: db, Households: db, Ready: db.Ping, Tiles: svc, WebDir: "../web"}
+	dir := directory.New(directory.Input{Seq: sample.Seq, Units: sample.Units, People: sample.People, TenHH: sample.TenHH, Households: sample.Households})
+	deps := api.Deps{Resolver: db, Households: db, Ready: db.Ping, Tiles: svc, WebDir: "../web", Directory: dir}
 	for _, o := range opts {
 		o(&deps)
 	}

@@ -86,7 +86,8 @@ func readHouseholds(ctx context.Context, q querier, ids []string) ([]geo.Househo
 	})
 }
 
-// StateAt reads units and people, and optionally features and households, with the
+// StateAt reads units and people, and optionally features and households (with the
+// ten-household units), with the
 // change-log position the read reflects, in one repeatable-read transaction: following the
 // log from that position misses nothing.
 func (db *DB) StateAt(ctx context.Context, features, households bool) (geo.State, error) {

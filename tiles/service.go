@@ -35,6 +35,8 @@ var layerFields = func() map[string]map[string]string {
 	unit := map[string]string{"code": "unit code (统计用区划代码 and below)", "name": "name", "level": strings.Join(geo.LevelNames()[:len(geo.Levels)-1], ", ") + " or " + string(geo.Deepest)}
 	grid := maps.Clone(unit)
 	grid["grid_worker"] = "the grid worker's name(s) (网格员)"
+	grid["households"] = "how many households the grid holds (a count, never a household)"
+	grid["density"] = "households per km² of the grid"
 	feature := map[string]string{"id": "feature id", "name": "name"}
 	m := map[string]map[string]string{
 		LayerLabel:     {"code": "unit code", "name": "name", "level": "level of the unit labelled"},
@@ -62,6 +64,8 @@ type Service struct {
 	mu      sync.Mutex           // serialises Apply
 	units   map[string]*geo.Unit // for re-drawing a grid when its people change
 	workers map[string]string    // grid code -> grid workers' names
+	counts  map[string]int       // grid code -> households, drawn as the grid's density
+	hhGrid  map[string]string    // household id -> its grid, to count a household's move or delete
 }
 
 var _ geo.ChangeSink = (*Service)(nil)
@@ -71,13 +75,17 @@ var _ geo.ChangeSink = (*Service)(nil)
 // modifies them.
 func NewService(st geo.State, cacheBytes int64) (*Service, error) {
 	s := &Service{cache: NewCache(cacheBytes), sets: map[string]*atomic.Pointer[Set]{},
-		units: make(map[string]*geo.Unit, len(st.Units)), workers: Workers(st.People)}
+		units: make(map[string]*geo.Unit, len(st.Units)), workers: Workers(st.People),
+		counts: GridCounts(st.Households), hhGrid: make(map[string]string, len(st.Households))}
 	for i := range st.Units {
 		s.units[st.Units[i].Code] = &st.Units[i]
 	}
+	for _, h := range st.Households {
+		s.hhGrid[h.ID] = gridOfTenHH(h.UnitCode)
+	}
 	// The private tileset is the public one plus households: it shares the public layers
 	// (the features of every unit and reference feature, projected once).
-	public, err := NewSet(Public, PublicLayers(), Data(st.Units, st.Features, st.People, nil))
+	public, err := NewSet(Public, PublicLayers(), data(st.Units, st.Features, st.People, nil, s.counts))
 	if err != nil {
 		return nil, err
 	}
@@ -96,8 +104,30 @@ func NewService(st geo.State, cacheBytes int64) (*Service, error) {
 
 // unitFeatures returns the layer feature and the label of one unit with a boundary.
 func (s *Service) unitFeatures(u *geo.Unit) (Feature, Feature) {
-	byLayer, labels := Units([]geo.Unit{*u}, s.workers)
+	byLayer, labels := unitsWithCounts([]geo.Unit{*u}, s.workers, s.counts)
 	return byLayer[string(u.Level)][0], labels[0]
+}
+
+// countHousehold moves household id's count from the grid it was counted in to grid (""
+// when it is gone) and marks both for redrawing when they differ.
+func (s *Service) countHousehold(id, grid string, redraw map[string]bool) {
+	was, known := s.hhGrid[id]
+	if known && was == grid {
+		return
+	}
+	if known {
+		if s.counts[was]--; s.counts[was] <= 0 {
+			delete(s.counts, was)
+		}
+		redraw[was] = true
+	}
+	if grid == "" {
+		delete(s.hhGrid, id)
+		return
+	}
+	s.hhGrid[id] = grid
+	s.counts[grid]++
+	redraw[grid] = true
 }
 
 // Seq returns the change-log position the tile sets reflect.
@@ -181,6 +211,13 @@ func (s *Service) Apply(ch geo.Changes) error {
 			}
 			redraw[code] = true
 		}
+	}
+	// A household that comes, goes or moves changes its grids' counts: redraw them.
+	for _, id := range ch.DeletedHouseholds {
+		s.countHousehold(id, "", redraw)
+	}
+	for _, h := range ch.Households {
+		s.countHousehold(h.ID, gridOfTenHH(h.UnitCode), redraw)
 	}
 	for _, code := range ch.DeletedUnits {
 		if old, ok := s.units[code]; ok {

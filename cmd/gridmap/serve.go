@@ -13,6 +13,7 @@ import (
 
 	"github.com/gridmap/gridmap/api"
 	"github.com/gridmap/gridmap/geo"
+	"github.com/gridmap/gridmap/geo/directory"
 	"github.com/gridmap/gridmap/geo/households"
 	"github.com/gridmap/gridmap/geo/index"
 	"github.com/gridmap/gridmap/postgis"
@@ -67,15 +68,18 @@ func runServe(ctx context.Context, args []string) error {
 
 	// One read of the data at one change-log position feeds both the tiles and the index,
 	// which share its units and their geometry; each then follows the log on its own.
-	var st geo.State
-	if *resolverKind == "memory" || *serveTiles || householdsInMemory {
-		start := time.Now()
-		if st, err = db.StateAt(ctx, *serveTiles, *serveTiles || householdsInMemory); err != nil {
-			return err
-		}
-		log.Info("data read", "units", len(st.Units), "features", len(st.Features), "households", len(st.Households),
-			"change_seq", st.Seq, "took", time.Since(start).Round(time.Millisecond))
+	// The unit directory (the dashboard's units, statistics and search) always needs the
+	// units, people and households.
+	start := time.Now()
+	st, err := db.StateAt(ctx, *serveTiles, true)
+	if err != nil {
+		return err
 	}
+	log.Info("data read", "units", len(st.Units), "features", len(st.Features), "households", len(st.Households),
+		"change_seq", st.Seq, "took", time.Since(start).Round(time.Millisecond))
+	dir := directory.New(directory.Input{Seq: st.Seq, Units: st.Units, People: st.People, TenHH: st.TenHH, Households: st.Households})
+	go db.Follow(ctx, dir, 250*time.Millisecond, log, postgis.UnitEntity, postgis.ResponsibilityEntity, postgis.HouseholdEntity)
+	deps.Directory = dir
 	if *serveTiles {
 		start := time.Now()
 		svc, err := tiles.NewService(st, int64(*cacheMB)<<20) // shares st's units and their geometry
