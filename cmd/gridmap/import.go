@@ -26,16 +26,20 @@ func runImport(ctx context.Context, args []string) error {
 	}
 	fs := newFlags("import", "<"+strings.Join(names, "|")+"> FILE\n       gridmap import dir DIR")
 	quiet := fs.Bool("q", false, "print no progress, only the summary line of each file")
+	var opt importOptions
+	fs.BoolVar(&opt.repair, "repair", false, "mend geometries that are not OGC-valid with ST_MakeValid (keeping the polygons of a polygon) instead of refusing the file, and print each repair")
+	fs.StringVar(&opt.encoding, "encoding", "utf-8", "the files' text encoding: utf-8, or gb18030 (GBK) to convert")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
+	opt.quiet = *quiet
 	if fs.NArg() != 2 {
 		fs.Usage()
 		return geo.Errorf(geo.Invalid, "expected a kind and a file, or dir and a directory")
 	}
 	name, path := fs.Arg(0), fs.Arg(1)
 	if name == "dir" {
-		return importDir(ctx, path, *quiet)
+		return importDir(ctx, path, opt)
 	}
 	kind, ok := importfile.KindNamed(name)
 	if !ok {
@@ -51,13 +55,20 @@ func runImport(ctx context.Context, args []string) error {
 		return err
 	}
 	defer db.Close()
-	return importFile(ctx, db, kind, path, *quiet)
+	return importFile(ctx, db, kind, path, opt)
+}
+
+// importOptions are the import command's flags.
+type importOptions struct {
+	quiet    bool
+	repair   bool
+	encoding string
 }
 
 // importDir loads the files of DIR that are present, in the order of importfile.Kinds, each
 // in its own transaction. It stops at the first file refused, since later files refer to
 // what earlier ones load.
-func importDir(ctx context.Context, dir string, quiet bool) error {
+func importDir(ctx context.Context, dir string, opt importOptions) error {
 	var found []importfile.Kind
 	for _, k := range importfile.Kinds {
 		if _, err := os.Stat(filepath.Join(dir, k.File)); err == nil {
@@ -78,7 +89,7 @@ func importDir(ctx context.Context, dir string, quiet bool) error {
 	defer db.Close()
 	start := time.Now()
 	for n, k := range found {
-		if err := importFile(ctx, db, k, filepath.Join(dir, k.File), quiet); err != nil {
+		if err := importFile(ctx, db, k, filepath.Join(dir, k.File), opt); err != nil {
 			if n > 0 {
 				fmt.Fprintf(os.Stderr, "the %d file(s) before %s stay loaded\n", n, k.File)
 			}
@@ -89,9 +100,10 @@ func importDir(ctx context.Context, dir string, quiet bool) error {
 	return nil
 }
 
-// importFile runs one import and prints its summary line. A refused file has its whole
-// problem list printed to stderr; the error returned is then its one-line summary.
-func importFile(ctx context.Context, db *postgis.DB, kind importfile.Kind, path string, quiet bool) error {
+// importFile runs one import and prints the geometries it repaired and its summary line. A
+// refused file has its whole problem list printed to stderr; the error returned is then its
+// one-line summary.
+func importFile(ctx context.Context, db *postgis.DB, kind importfile.Kind, path string, opt importOptions) error {
 	name := filepath.Base(path)
 	var r io.Reader = os.Stdin
 	if path == "-" {
@@ -106,10 +118,11 @@ func importFile(ctx context.Context, db *postgis.DB, kind importfile.Kind, path 
 	}
 	start := time.Now()
 	var progress postgis.Progress
-	if !quiet {
+	if !opt.quiet {
 		progress = newProgressPrinter(name, os.Stderr, start).report
 	}
-	c, err := db.Import(ctx, kind, name, r, progress)
+	rep, err := db.ImportWith(ctx, kind, name, r, postgis.ImportOptions{Progress: progress, Repair: opt.repair, Encoding: opt.encoding})
+	c := rep.Counts
 	var ie *geo.ImportError
 	if errors.As(err, &ie) {
 		fmt.Fprintln(os.Stderr, ie.Format(0))
@@ -117,6 +130,12 @@ func importFile(ctx context.Context, db *postgis.DB, kind importfile.Kind, path 
 	}
 	if err != nil {
 		return fmt.Errorf("%s: %w", name, err)
+	}
+	if len(rep.Repairs) > 0 {
+		fmt.Printf("%s: %d repaired with ST_MakeValid:\n", name, len(rep.Repairs))
+		for _, r := range rep.Repairs {
+			fmt.Printf("  %s\n", r.Describe(rep.Item))
+		}
 	}
 	fmt.Printf("%s: %d rows: %d inserted, %d updated, %d unchanged (%s)\n",
 		name, c.Rows, c.Inserted, c.Updated, c.Unchanged, time.Since(start).Round(time.Millisecond))
