@@ -121,8 +121,8 @@ func TestImportRepair(t *testing.T) {
 func TestImportRepairsTheRealOutlines(t *testing.T) {
 	db := pgtest.DB(t)
 	for _, tc := range []struct{ file, code, as string }{
-		{"../data/sample/520204-county.geojson", "520204", "990151"},
-		{"../data/sample/611023-county.geojson", "611023", "990152"},
+		{"../data/sample/520204-county-source.geojson", "520204", "990151"},
+		{"../data/sample/611023-county-source.geojson", "611023", "990152"},
 	} {
 		t.Run(tc.code, func(t *testing.T) {
 			b, err := os.ReadFile(tc.file)
