@@ -2,6 +2,7 @@ package postgis_test
 
 import (
 	"context"
+	"encoding/json"
 	"math"
 	"os"
 	"strings"
@@ -144,6 +145,31 @@ func TestImportRepairsTheRealOutlines(t *testing.T) {
 			t.Log(r.Describe("feature"))
 			if !r.HasLocation || !geoInChina(r.Lon, r.Lat) || math.Abs(r.AreaChange()) > 1e-3*r.AreaBefore {
 				t.Errorf("repair %+v: want a place in the county and an area change under 0.1%%", r)
+			}
+			// The sample's outline (what gridmap generate starts from) is this repair.
+			repaired, err := os.ReadFile("../data/sample/" + tc.code + "-county.geojson")
+			if err != nil {
+				t.Fatal(err)
+			}
+			var fc struct {
+				Features []struct {
+					Geometry json.RawMessage `json:"geometry"`
+				} `json:"features"`
+			}
+			if err := json.Unmarshal(repaired, &fc); err != nil || len(fc.Features) != 1 {
+				t.Fatalf("%s-county.geojson: %v", tc.code, err)
+			}
+			var equal bool
+			var diff float64
+			err = pgtest.Pool(t).QueryRow(context.Background(), `
+				SELECT ST_Equals(u.geom, f.g), ST_Area(ST_SymDifference(u.geom, f.g))
+				FROM units u, (SELECT ST_SetSRID(ST_GeomFromGeoJSON($2), 4326) AS g) f WHERE u.code = $1`,
+				tc.as, string(fc.Features[0].Geometry)).Scan(&equal, &diff)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !equal || diff != 0 {
+				t.Errorf("data/sample/%s-county.geojson is not the repaired source: equal %v, differing by %g square degrees", tc.code, equal, diff)
 			}
 		})
 	}
