@@ -106,9 +106,58 @@ ORDER BY s.idx`
 
 // invalidGeometryCheck finds every invalid geometry in a staging table, marking each
 // row so that later geometric checks, which GEOS cannot run on an invalid geometry, can
-// leave them out. keyCol is the table's key column.
+// leave them out; an import that repairs first mends what it can with repairGeometrySQL.
+// keyCol is the table's key column.
 func invalidGeometryCheck(table, keyCol string) check {
-	return check{sql: fmt.Sprintf(invalidGeometrySQL, table, keyCol), problem: invalidGeometryProblem, marksInvalid: true}
+	return check{sql: fmt.Sprintf(invalidGeometrySQL, table, keyCol), problem: invalidGeometryProblem, marksInvalid: true,
+		repair: fmt.Sprintf(repairGeometrySQL, table, keyCol)}
+}
+
+// repairGeometrySQL mends the invalid geometries of a staging table with ST_MakeValid,
+// keeping only the part of the geometry's own dimension (the polygons of a polygon, the
+// lines of a line: ST_MakeValid turns a collapsed ring into a line, which a boundary has
+// no use for). It returns one row per invalid geometry: idx, key, ST_IsValidDetail's reason
+// and location, the area before and after on the spheroid, and whether it was mended; one
+// that leaves nothing of its dimension stays as it was, for invalidGeometrySQL to refuse.
+// %[1]s is the staging table, %[2]s its key column.
+const repairGeometrySQL = `
+WITH bad AS (
+    SELECT s.idx, s.%[2]s AS key, d.reason, d.location, s.geom,
+           ST_CollectionExtract(ST_MakeValid(s.geom), CASE ST_Dimension(s.geom) WHEN 1 THEN 2 ELSE 3 END) AS fixed
+    FROM %[1]s s
+    CROSS JOIN LATERAL ST_IsValidDetail(s.geom) d
+    WHERE s.geom IS NOT NULL AND NOT d.valid
+), mended AS (
+    UPDATE %[1]s s SET geom = b.fixed
+    FROM bad b
+    WHERE s.idx = b.idx AND NOT ST_IsEmpty(b.fixed)
+    RETURNING s.idx
+)
+SELECT b.idx, b.key, b.reason, ST_X(b.location), ST_Y(b.location),
+       ST_Area(b.geom::geography), ST_Area(b.fixed::geography), m.idx IS NOT NULL
+FROM bad b
+LEFT JOIN mended m ON m.idx = b.idx
+ORDER BY b.idx`
+
+// scanRepair reads a row of repairGeometrySQL. A geometry that could not be mended comes
+// back with an empty Reason, which verify leaves out: the check after it refuses it.
+func scanRepair(r pgx.CollectableRow) (geo.Repair, error) {
+	var rep geo.Repair
+	var idx int32
+	var x, y *float64
+	var mended bool
+	if err := r.Scan(&idx, &rep.Key, &rep.Reason, &x, &y, &rep.AreaBefore, &rep.AreaAfter, &mended); err != nil {
+		return rep, err
+	}
+	rep.Index = int(idx)
+	rep.Reason = describeReason(rep.Reason)
+	if x != nil && y != nil {
+		rep.Lon, rep.Lat, rep.HasLocation = *x, *y, true
+	}
+	if !mended {
+		rep.Reason = ""
+	}
+	return rep, nil
 }
 
 func invalidGeometryProblem(r pgx.CollectableRow) (geo.Problem, error) {
@@ -126,8 +175,16 @@ func invalidGeometryProblem(r pgx.CollectableRow) (geo.Problem, error) {
 	if reason == "Self-intersection" && parts != nil && *parts > 1 {
 		p.Message += " (or two polygons of the multipolygon overlap there)"
 	}
+	p.Message += repairHint
 	return p, nil
 }
+
+// repairHint ends the message of an invalid geometry in an import that does not repair;
+// unmendable replaces it in one that does.
+const (
+	repairHint = "; import with -repair to mend it with ST_MakeValid"
+	unmendable = "; -repair cannot mend it: ST_MakeValid leaves nothing of its kind (the polygon collapses to lines or points)"
+)
 
 // describeReason rewords GEOS's validity reasons for people who draw boundaries.
 func describeReason(reason string) string {

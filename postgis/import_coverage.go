@@ -21,18 +21,6 @@ import (
 // settled in Go (geo/coverage); the others are overlaid by CheckCoverage in the import's
 // transaction.
 
-// ImportOptions change how an import runs. The zero value is the default.
-type ImportOptions struct {
-	// Progress is told how far the import has come; nil reports nothing.
-	Progress Progress
-	// AllowGaps loads a units file that leaves a parent partly covered by its children
-	// (`gridmap import -allow-gaps`). Overlaps are refused all the same.
-	AllowGaps bool
-	// Coverage, when set, is given the coverage findings of a units file that was loaded:
-	// the gaps AllowGaps let through and the slivers. A file refused lists its findings in
-	// its *geo.ImportError instead.
-	Coverage func([]geo.Finding)
-}
 
 // affectedUnitsSQL reads the parents a units import touches and their children as they will
 // be after it: the staged row where the file has the unit, else the stored one.

@@ -121,8 +121,9 @@ func importWith(db *postgis.DB, kind, content string, progress postgis.Progress)
 	if !ok {
 		return postgis.ImportCounts{}, fmt.Errorf("no import kind %q", kind)
 	}
-	return db.ImportWith(context.Background(), k, k.File, strings.NewReader(content),
+	rep, err := db.ImportWith(context.Background(), k, k.File, strings.NewReader(content),
 		postgis.ImportOptions{Progress: progress, AllowGaps: true})
+	return rep.Counts, err
 }
 
 // load imports every file of the fixture in the order of importfile.Kinds, failing the

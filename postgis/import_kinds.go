@@ -16,22 +16,55 @@ import (
 // an Unavailable error when the database cannot be reached; and an Invalid error for a
 // kind that has no importer.
 func (db *DB) Import(ctx context.Context, kind importfile.Kind, file string, r io.Reader, progress Progress) (ImportCounts, error) {
-	return db.ImportWith(ctx, kind, file, r, ImportOptions{Progress: progress})
+	rep, err := db.ImportWith(ctx, kind, file, r, ImportOptions{Progress: progress})
+	return rep.Counts, err
 }
 
-// ImportWith is Import with options: a units file that leaves gaps under a parent is
-// refused unless opts.AllowGaps (import_coverage.go).
-func (db *DB) ImportWith(ctx context.Context, kind importfile.Kind, file string, r io.Reader, opts ImportOptions) (ImportCounts, error) {
+// ImportOptions change how Import reads and checks a file.
+type ImportOptions struct {
+	// Progress, when set, is told how far the import has come.
+	Progress Progress
+	// Repair mends geometries that are not OGC-valid with ST_MakeValid (keeping only the
+	// polygons of a polygon and the lines of a line) instead of refusing the file, and
+	// reports each repair. A geometry ST_MakeValid leaves nothing of is still refused.
+	Repair bool
+	// Encoding is the file's text encoding: "" or "utf-8" (text that is not UTF-8 is
+	// refused, naming the line or feature), or "gb18030" (also "gbk"), converted to UTF-8
+	// before reading. See importfile.Decode.
+	Encoding string
+	// AllowGaps loads a units file that leaves a parent partly covered by its children
+	// (`gridmap import -allow-gaps`). Overlaps are refused all the same.
+	AllowGaps bool
+	// Coverage, when set, is given the coverage findings of a units file that was loaded:
+	// the gaps AllowGaps let through and the slivers. A file refused lists its findings in
+	// its *geo.ImportError instead.
+	Coverage func([]geo.Finding)
+}
+
+// ImportReport is what ImportWith did: its counts and the geometries it repaired.
+type ImportReport struct {
+	Counts  ImportCounts
+	Repairs []geo.Repair
+	// Item is what the repairs' Index counts ("feature").
+	Item string
+}
+
+// ImportWith is Import with options: it can repair invalid geometries, read text in
+// another encoding than UTF-8, and load a units file that leaves gaps under a parent
+// (import_coverage.go). It returns the same errors as Import, and an Invalid error
+// for an encoding it does not know.
+func (db *DB) ImportWith(ctx context.Context, kind importfile.Kind, file string, r io.Reader, opt ImportOptions) (ImportReport, error) {
 	imp, ok := importers[kind]
 	if !ok {
-		return ImportCounts{}, geo.Errorf(geo.Invalid, "no importer for files of kind %q", kind.Name)
+		return ImportReport{}, geo.Errorf(geo.Invalid, "no importer for files of kind %q", kind.Name)
 	}
-	return imp.run(ctx, db, file, r, opts)
+	counts, repairs, err := imp.run(ctx, db, file, r, opt)
+	return ImportReport{Counts: counts, Repairs: repairs, Item: "feature"}, err
 }
 
 // importer is a pipeline of any item type.
 type importer interface {
-	run(ctx context.Context, db *DB, file string, r io.Reader, opts ImportOptions) (ImportCounts, error)
+	run(ctx context.Context, db *DB, file string, r io.Reader, opt ImportOptions) (ImportCounts, []geo.Repair, error)
 }
 
 // importers binds each of importfile.Kinds to the pipeline that loads it. Adding a kind

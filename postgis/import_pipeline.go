@@ -56,6 +56,10 @@ type check struct {
 	// marksInvalid says the check's problems are invalid geometries, whose rows later
 	// geometric checks leave out.
 	marksInvalid bool
+	// repair, when the import repairs (ImportOptions.Repair), runs before sql: a statement
+	// that mends the staging table's invalid geometries and returns a row per repair
+	// (scanned by scanRepair), so that sql finds only what could not be mended.
+	repair string
 }
 
 // scanProblem scans a row of a check whose first two columns are the staging row's idx and
@@ -85,25 +89,33 @@ WITH up AS (%s
 SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted) FROM up`
 
 // run imports file, read from r: it refuses the file when validate or a check finds a
-// problem, and otherwise stores its rows in one transaction and counts what it did.
-func (p pipeline[T]) run(ctx context.Context, db *DB, file string, r io.Reader, opts ImportOptions) (ImportCounts, error) {
+// problem, and otherwise stores its rows in one transaction and counts what it did and
+// lists the geometries it repaired (only with opt.Repair).
+func (p pipeline[T]) run(ctx context.Context, db *DB, file string, r io.Reader, opts ImportOptions) (ImportCounts, []geo.Repair, error) {
 	progress := opts.Progress
+	r, err := importfile.Decode(r, opts.Encoding)
+	if err != nil {
+		return ImportCounts{}, nil, geo.Errorf(geo.Invalid, "%s: %v", file, err)
+	}
 	rows, err := p.read(r)
 	if err != nil {
-		return ImportCounts{}, readError(file, err)
+		return ImportCounts{}, nil, readError(file, err)
 	}
 	counts := ImportCounts{Rows: len(rows.Items)}
 	problems := append(rows.Problems, p.validate(rows.Items, rows.Index, rows.Item)...)
 	if err := refuse(file, rows.Item, problems); err != nil {
-		return counts, err
+		return counts, nil, err
 	}
 	var report []geo.Finding
+	var repairs []geo.Repair
 	err = db.inTx(ctx, func(tx pgx.Tx) error {
 		if err := p.stage(ctx, tx, rows, progress); err != nil {
 			return err
 		}
 		progress.report("verifying", 0, len(rows.Items))
-		problems, err := p.verify(ctx, tx)
+		var problems []geo.Problem
+		var err error
+		problems, repairs, err = p.verify(ctx, tx, opts.Repair)
 		if err != nil {
 			return err
 		}
@@ -128,7 +140,7 @@ func (p pipeline[T]) run(ctx context.Context, db *DB, file string, r io.Reader, 
 	if err == nil && len(report) > 0 && opts.Coverage != nil {
 		opts.Coverage(report)
 	}
-	return counts, err
+	return counts, repairs, err
 }
 
 // stage creates the staging table and copies the rows into it.
@@ -160,11 +172,28 @@ func (p pipeline[T]) stage(ctx context.Context, tx pgx.Tx, rows importfile.Rows[
 	return err
 }
 
-// verify runs the checks and returns every problem they found.
-func (p pipeline[T]) verify(ctx context.Context, tx pgx.Tx) ([]geo.Problem, error) {
+// verify runs the checks and returns every problem they found; with repair, the checks'
+// repair statements run first and verify also returns what they repaired.
+func (p pipeline[T]) verify(ctx context.Context, tx pgx.Tx, repair bool) ([]geo.Problem, []geo.Repair, error) {
 	var problems []geo.Problem
+	var repairs []geo.Repair
 	invalid := []int32{} // ALL over an empty array is true; over NULL it is NULL
 	for _, c := range p.checks {
+		if repair && c.repair != "" {
+			rows, err := tx.Query(ctx, c.repair)
+			if err != nil {
+				return nil, nil, err
+			}
+			mended, err := pgx.CollectRows(rows, scanRepair)
+			if err != nil {
+				return nil, nil, err
+			}
+			for _, m := range mended {
+				if m.Reason != "" {
+					repairs = append(repairs, m)
+				}
+			}
+		}
 		args := make([]any, len(c.args))
 		for i, a := range c.args {
 			if a == invalidIdx {
@@ -174,13 +203,18 @@ func (p pipeline[T]) verify(ctx context.Context, tx pgx.Tx) ([]geo.Problem, erro
 		}
 		if c.problem == nil {
 			if _, err := tx.Exec(ctx, c.sql, args...); err != nil {
-				return nil, err
+				return nil, nil, err
 			}
 			continue
 		}
 		found, err := collect(ctx, tx, c.sql, c.problem, args...)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
+		}
+		if repair && c.repair != "" {
+			for i := range found {
+				found[i].Message = strings.Replace(found[i].Message, repairHint, unmendable, 1)
+			}
 		}
 		if c.marksInvalid {
 			for _, f := range found {
@@ -189,5 +223,5 @@ func (p pipeline[T]) verify(ctx context.Context, tx pgx.Tx) ([]geo.Problem, erro
 		}
 		problems = append(problems, found...)
 	}
-	return problems, nil
+	return problems, repairs, nil
 }

@@ -74,6 +74,14 @@ func runGenerate(ctx context.Context, args []string) error {
 	}
 	progress("")
 	fmt.Fprintf(os.Stderr, "%s %s: pixel %g° (1/%.0f)\n", c.Code, c.Name, c.PixelDeg, 1/c.PixelDeg)
+	if c.RealOutline {
+		fmt.Fprintf(os.Stderr, "  the county is the outline itself: %d units along it cut by it\n", c.CutUnits)
+	} else {
+		fmt.Fprintf(os.Stderr, "  the outline is not OGC-valid, so the county is its rasterized form (a staircase): repair it first (gridmap import -repair, or ST_MakeValid)\n")
+	}
+	for _, f := range c.CutFailures {
+		fmt.Fprintf(os.Stderr, "  warning: could not cut %s; it keeps its uncut polygon\n", f)
+	}
 	fmt.Fprintf(os.Stderr, "  towns %d, villages %d, grids %d\n", c.CountLevel(geo.Town), c.CountLevel(geo.Village), c.CountLevel(geo.Grid))
 	fmt.Fprintf(os.Stderr, "  courtyards %d, relocation sites %d, valleys %d, roads %d\n",
 		c.Count(geo.Courtyard), c.Count(geo.RelocationSite), c.Count(geo.Valley), c.Count(geo.Road))

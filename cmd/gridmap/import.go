@@ -26,19 +26,23 @@ func runImport(ctx context.Context, args []string) error {
 	}
 	fs := newFlags("import", "<"+strings.Join(names, "|")+"> FILE\n       gridmap import dir DIR")
 	quiet := fs.Bool("q", false, "print no progress, only the summary line of each file")
-	var gd gdalFlags
+	var opt importOptions
+	fs.BoolVar(&opt.repair, "repair", false, "mend geometries that are not OGC-valid with ST_MakeValid (keeping the polygons of a polygon) instead of refusing the file, and print each repair")
+	fs.StringVar(&opt.encoding, "encoding", "", "the file's text encoding when it does not say: utf-8 (default), or gb18030/gbk to convert; for a Shapefile's .dbf without .cpg, any name GDAL knows (GBK, CP936, ...)")
+	fs.BoolVar(&opt.allowGaps, "allow-gaps", false, "load a units file that leaves part of a parent covered by none of its children (the gaps are printed either way; overlaps are always refused)")
+	gd := gdalFlags{encoding: &opt.encoding}
 	gd.register(fs)
-	allowGaps := fs.Bool("allow-gaps", false, "load a units file that leaves part of a parent covered by none of its children (the gaps are printed either way; overlaps are always refused)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
+	opt.quiet = *quiet
 	if fs.NArg() != 2 {
 		fs.Usage()
 		return geo.Errorf(geo.Invalid, "expected a kind and a file, or dir and a directory")
 	}
 	name, path := fs.Arg(0), fs.Arg(1)
 	if name == "dir" {
-		return importDir(ctx, path, *quiet, *allowGaps)
+		return importDir(ctx, path, opt)
 	}
 	kind, ok := importfile.KindNamed(name)
 	if !ok {
@@ -80,13 +84,21 @@ func runImport(ctx context.Context, args []string) error {
 		return err
 	}
 	defer db.Close()
-	return importFile(ctx, db, kind, path, r, *quiet, *allowGaps)
+	return importFile(ctx, db, kind, path, r, opt)
+}
+
+// importOptions are the import command's flags.
+type importOptions struct {
+	quiet     bool
+	repair    bool
+	encoding  string
+	allowGaps bool
 }
 
 // importDir loads the files of DIR that are present, in the order of importfile.Kinds, each
 // in its own transaction. It stops at the first file refused, since later files refer to
 // what earlier ones load.
-func importDir(ctx context.Context, dir string, quiet, allowGaps bool) error {
+func importDir(ctx context.Context, dir string, opt importOptions) error {
 	var found []importfile.Kind
 	for _, k := range importfile.Kinds {
 		if _, err := os.Stat(filepath.Join(dir, k.File)); err == nil {
@@ -107,7 +119,7 @@ func importDir(ctx context.Context, dir string, quiet, allowGaps bool) error {
 	defer db.Close()
 	start := time.Now()
 	for n, k := range found {
-		if err := importFile(ctx, db, k, filepath.Join(dir, k.File), nil, quiet, allowGaps); err != nil {
+		if err := importFile(ctx, db, k, filepath.Join(dir, k.File), nil, opt); err != nil {
 			if n > 0 {
 				fmt.Fprintf(os.Stderr, "the %d file(s) before %s stay loaded\n", n, k.File)
 			}
@@ -118,12 +130,12 @@ func importDir(ctx context.Context, dir string, quiet, allowGaps bool) error {
 	return nil
 }
 
-// importFile runs one import and prints its summary line. A refused file has its whole
-// problem list printed to stderr; the error returned is then its one-line summary. r, when
-// not nil, is the file already converted (by GDAL); otherwise path is read. The coverage
-// findings of a units file that loads (gaps allowed by allowGaps, slivers) are printed to
-// stderr too.
-func importFile(ctx context.Context, db *postgis.DB, kind importfile.Kind, path string, r io.Reader, quiet, allowGaps bool) error {
+// importFile runs one import and prints the geometries it repaired and its summary line. A
+// refused file has its whole problem list printed to stderr; the error returned is then its
+// one-line summary. r, when not nil, is the file already converted (by GDAL, to UTF-8);
+// otherwise path is read. The coverage findings of a units file that loads (gaps allowed by
+// -allow-gaps, slivers) are printed to stderr too.
+func importFile(ctx context.Context, db *postgis.DB, kind importfile.Kind, path string, r io.Reader, opt importOptions) error {
 	name := filepath.Base(path)
 	if path == "-" {
 		name = "stdin"
@@ -138,13 +150,19 @@ func importFile(ctx context.Context, db *postgis.DB, kind importfile.Kind, path 
 	}
 	start := time.Now()
 	var progress postgis.Progress
-	if !quiet {
+	if !opt.quiet {
 		progress = newProgressPrinter(name, os.Stderr, start).report
 	}
-	c, err := db.ImportWith(ctx, kind, name, r, postgis.ImportOptions{Progress: progress, AllowGaps: allowGaps,
+	enc := opt.encoding
+	if r != nil {
+		enc = "" // GDAL's output is UTF-8 whatever the file was
+	}
+	rep, err := db.ImportWith(ctx, kind, name, r, postgis.ImportOptions{Progress: progress, Repair: opt.repair, Encoding: enc,
+		AllowGaps: opt.allowGaps,
 		Coverage: func(fs []geo.Finding) {
 			fmt.Fprintf(os.Stderr, "%s: coverage report (loaded all the same):\n%s", name, formatFindings(fs))
 		}})
+	c := rep.Counts
 	var ie *geo.ImportError
 	if errors.As(err, &ie) {
 		fmt.Fprintln(os.Stderr, ie.Format(0))
@@ -152,6 +170,12 @@ func importFile(ctx context.Context, db *postgis.DB, kind importfile.Kind, path 
 	}
 	if err != nil {
 		return fmt.Errorf("%s: %w", name, err)
+	}
+	if len(rep.Repairs) > 0 {
+		fmt.Printf("%s: %d repaired with ST_MakeValid:\n", name, len(rep.Repairs))
+		for _, r := range rep.Repairs {
+			fmt.Printf("  %s\n", r.Describe(rep.Item))
+		}
 	}
 	fmt.Printf("%s: %d rows: %d inserted, %d updated, %d unchanged (%s)\n",
 		name, c.Rows, c.Inserted, c.Updated, c.Unchanged, time.Since(start).Round(time.Millisecond))

@@ -70,3 +70,34 @@ func TestImportRefusesABadFileWithExit2(t *testing.T) {
 		t.Fatalf("status after a refused import: exit %d, %q units, %q before", code, out, before)
 	}
 }
+
+// import -repair mends a bow-tie and prints where and by how much; without it the file is
+// refused with a hint at the flag. -encoding gb18030 reads a GBK file.
+func TestImportRepairAndEncodingFlags(t *testing.T) {
+	pgtest.DB(t)
+	bin := gridmap(t)
+	env := []string{"DATABASE_URL=" + pgtest.URL()}
+	dir := t.TempDir()
+	bowTie := filepath.Join(dir, "units.geojson")
+	os.WriteFile(bowTie, []byte(`{"type":"FeatureCollection","features":[
+		{"type":"Feature","properties":{"code":"990502","name":"蝶县","level":"county"},
+		 "geometry":{"type":"Polygon","coordinates":[[[82.5,40],[82.6,40.1],[82.6,40],[82.5,40.1],[82.5,40]]]}}]}`), 0o644)
+	out, code := run(bin, env, "import", "-q", "units", bowTie)
+	if code != 2 || !strings.Contains(out, "import with -repair") {
+		t.Fatalf("without -repair: exit %d\n%s", code, out)
+	}
+	out, code = run(bin, env, "import", "-q", "-repair", "units", bowTie)
+	if code != 0 || !strings.Contains(out, "units.geojson: 1 repaired with ST_MakeValid:\n  feature 1 (990502): repaired: ring self-intersects near 82.550000,40.050000; area +") {
+		t.Fatalf("with -repair: exit %d\n%s", code, out)
+	}
+	gbk := filepath.Join(dir, "divisions.csv")
+	os.WriteFile(gbk, []byte("code,name,level,parent_code\n990502001,\xbc\xa6\xb3\xa1\xd5\xf2,town,990502\n"), 0o644) // 鸡场镇 in GBK
+	out, code = run(bin, env, "import", "-q", "divisions", gbk)
+	if code != 2 || !strings.Contains(out, "line 2: name: is not UTF-8 text; it looks like GBK/GB18030") {
+		t.Fatalf("GBK without -encoding: exit %d\n%s", code, out)
+	}
+	out, code = run(bin, env, "import", "-q", "-encoding", "gb18030", "divisions", gbk)
+	if code != 0 || !strings.Contains(out, "1 inserted") {
+		t.Fatalf("GBK with -encoding gb18030: exit %d\n%s", code, out)
+	}
+}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/gridmap/gridmap/geo"
 	"github.com/paulmach/orb"
+	"github.com/peterstace/simplefeatures/geom"
 )
 
 type town struct {
@@ -45,6 +46,7 @@ type builder struct {
 	grids    []grid
 
 	lat      lattice
+	clip     *geom.Geometry // the valid outline the border units are cut by, nil to keep the raster's
 	lab      []int32
 	seg      []int32   // the county's pixels, grouped by town, within that by village and grid
 	buf      []int32   // scratch for groupBy
@@ -202,7 +204,12 @@ func (b *builder) rasterize(outline orb.MultiPolygon) error {
 	}
 	b.lab = rasterize(&b.lat, outline, 0)
 	// Gaps under 16 pixels of 1/2048° (about 0.04 km²) are slivers, not enclaves.
-	b.out.SliverPixels = fillSlivers(&b.lat, b.lab, 0, int(16*DefaultPixelDeg*DefaultPixelDeg/(b.lat.p*b.lat.p)))
+	const sliver = 16 * DefaultPixelDeg * DefaultPixelDeg
+	b.out.SliverPixels = fillSlivers(&b.lat, b.lab, 0, int(sliver/(b.lat.p*b.lat.p)))
+	if g, ok := validOutline(outline, sliver); ok {
+		b.clip = &g
+		b.out.RealOutline = true
+	}
 	n := 0
 	for _, l := range b.lab {
 		if l == 0 {

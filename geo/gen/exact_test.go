@@ -14,39 +14,74 @@ func TestExact(t *testing.T)     { checkExact(t, shuicheng(t)) }
 func TestPartition(t *testing.T) { checkPartition(t, shuicheng(t), 3000) }
 func TestPlacement(t *testing.T) { checkPlacement(t, shuicheng(t)) }
 
-// checkExact: every unit ring is closed, simple and on the pixel lattice; shells run
-// counter-clockwise and holes clockwise; and the exact areas of each unit's children add up
-// to its own area (grids to villages, villages to towns, towns and all grids to the county).
+// checkExact: every unit ring is closed and simple; shells run counter-clockwise and holes
+// clockwise; the rings of units the outline did not cut are on the pixel lattice; and the
+// areas of each unit's children add up to its own area (grids to villages, villages to
+// towns, towns and all grids to the county): exactly, in integers, where the parent and its
+// children are all on the lattice, and within cutTolerance square degrees where the real
+// outline cut some of them.
 func checkExact(t *testing.T, c *County) {
 	t.Helper()
 	unit := int64(c.PixelDeg * fixScale)
-	area := map[string]int64{}
-	sum := map[string]int64{}
+	area, sum := map[string]int64{}, map[string]int64{}
+	areaF, sumF := map[string]float64{}, map[string]float64{}
+	cut := map[string]bool{} // units, and parents of units, off the lattice
+	origin := c.Units[0].Geom.Bound().Min
 	var grids int64
+	var gridsF float64
 	for _, u := range c.Units {
+		exact := onLattice(u.Geom, unit)
 		for _, p := range u.Geom {
 			for _, r := range p {
-				if err := checkRing(r, unit); err != nil {
-					t.Fatalf("%s %s: %v", u.Level, u.Code, err)
+				check := checkRing(r, unit)
+				if !exact {
+					check = checkRingFloat(r)
+				}
+				if check != nil {
+					t.Fatalf("%s %s: %v", u.Level, u.Code, check)
 				}
 			}
 		}
-		a, err := mpArea2(u.Geom)
+		a, err := mpArea2Float(u.Geom, origin)
 		if err != nil || a <= 0 {
-			t.Fatalf("%s %s: area %d, %v", u.Level, u.Code, a, err)
+			t.Fatalf("%s %s: area %g, %v", u.Level, u.Code, a, err)
 		}
-		area[u.Code] = a
-		sum[u.ParentCode] += a
+		areaF[u.Code] = a
+		sumF[u.ParentCode] += a
 		if u.Level == geo.Grid {
-			grids += a
+			gridsF += a
+		}
+		if !exact {
+			cut[u.Code], cut[u.ParentCode] = true, true
+			continue
+		}
+		a2, _ := mpArea2(u.Geom)
+		area[u.Code] = a2
+		sum[u.ParentCode] += a2
+		if u.Level == geo.Grid {
+			grids += a2
 		}
 	}
+	if !c.RealOutline && len(cut) > 0 {
+		t.Errorf("%d units are off the lattice, but the outline was rasterized", len(cut))
+	}
 	for _, u := range c.Units {
-		if u.Level != geo.Grid && sum[u.Code] != area[u.Code] {
+		if u.Level == geo.Grid {
+			continue
+		}
+		if cut[u.Code] {
+			if math.Abs(sumF[u.Code]-areaF[u.Code]) > 2*cutTolerance {
+				t.Errorf("%s %s: area %.15g, its children's %.15g", u.Level, u.Code, areaF[u.Code]/2, sumF[u.Code]/2)
+			}
+		} else if sum[u.Code] != area[u.Code] {
 			t.Errorf("%s %s: area %d, its children's %d", u.Level, u.Code, area[u.Code], sum[u.Code])
 		}
 	}
-	if grids != area[c.Code] {
+	if cut[c.Code] {
+		if math.Abs(gridsF-areaF[c.Code]) > 2*cutTolerance {
+			t.Errorf("grids' area %.15g, the county's %.15g", gridsF/2, areaF[c.Code]/2)
+		}
+	} else if grids != area[c.Code] {
 		t.Errorf("grids' area %d, the county's %d", grids, area[c.Code])
 	}
 }

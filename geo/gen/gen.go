@@ -8,14 +8,19 @@
 // (towns grown inside the county, villages inside their town, grids inside their village).
 // The grid partition is traced into shared arcs between nodes, each arc is simplified once,
 // preserving topology (see simplify.go), and every level is assembled from the same arcs. All
-// coordinates are lattice vertices, exact in float64; neighbours share bit-identical edges at
-// any angle, children tile their parent with no gap and no overlap, and reference features
-// are placed on pixels far enough inside a single grid.
+// coordinates inside the county are lattice vertices, exact in float64; neighbours share
+// bit-identical edges at any angle, children tile their parent with no gap and no overlap,
+// and reference features are placed on pixels far enough inside a single grid.
 //
-// The county's own geometry is the rasterized real outline, simplified like every arc (it
-// moves in by under half a pixel): the union of the pixels whose centre is inside one of the
-// outline's polygons, plus the pixels of enclosed gaps smaller than 16 pixels of 1/2048° (slivers between the source's simplified polygons; real
-// enclaves are larger and stay out). It differs from the real outline by under two pixels.
+// The pixels are those whose centre is inside one of the outline's polygons, plus the
+// pixels of enclosed gaps smaller than 16 pixels of 1/2048° (slivers between the source's
+// simplified polygons; real enclaves are larger and stay out). When the outline is
+// OGC-valid (the real one repaired with ST_MakeValid, as data/sample holds it), the county's
+// geometry is the outline itself, its sliver holes filled, and the units along it are cut
+// by it (see clip.go): the border is the real one, not a staircase, and only the crossing
+// points and the outline's own vertices are off the lattice. An outline that is not valid
+// is used rasterized: the county is then the union of its pixels, simplified like every
+// arc (it moves in by under half a pixel), within two pixels of the real outline.
 //
 // The output depends only on the inputs and Options.Seed: the same seed gives byte-identical
 // files.
@@ -71,7 +76,14 @@ type County struct {
 	// SliverPixels counts the pixels of small gaps between the outline's polygons that were
 	// given to the county (see fillSlivers).
 	SliverPixels int
-	Elapsed      time.Duration // how long Generate took (not written to any file)
+	// RealOutline says the county is the outline itself and the border units are cut by
+	// it (a valid outline); false when the outline was not OGC-valid and the county is its
+	// rasterized form. CutUnits counts the units cut; CutFailures lists those the geometry
+	// engine could not cut (none is expected), which keep their uncut polygon.
+	RealOutline bool
+	CutUnits    int
+	CutFailures []string
+	Elapsed     time.Duration // how long Generate took (not written to any file)
 }
 
 // Generate builds a county from its real outline (lon/lat) and its real towns and villages

@@ -218,3 +218,100 @@ func polygonInside(f orb.Polygon, mp orb.MultiPolygon) error {
 	}
 	return nil
 }
+
+// cutTolerance is how far, in square degrees, the areas of units cut by the real outline
+// may differ from their children's: the float rounding of their crossing points and of the
+// area sums, some 1e-13. 1e-11 square degrees is about 0.1 m², so a gap or overlap as thin
+// as the coverage check's 0.5 m along a hundred metres would show.
+const cutTolerance = 1e-11
+
+// onLattice reports whether every vertex of mp is a vertex of the lattice of unit.
+func onLattice(mp orb.MultiPolygon, unit int64) bool {
+	for _, p := range mp {
+		for _, r := range p {
+			q, err := fixRing(r)
+			if err != nil {
+				return false
+			}
+			for _, v := range q {
+				if v.x%unit != 0 || v.y%unit != 0 {
+					return false
+				}
+			}
+		}
+	}
+	return true
+}
+
+// checkRingFloat is checkRing for a ring cut by the real outline, whose crossing points are
+// off the lattice: closed, no repeated point, and no two edges that are not neighbours
+// meeting (in floating point, which is exact enough at these sizes).
+func checkRingFloat(r orb.Ring) error {
+	n := len(r)
+	if n < 4 || r[0] != r[n-1] {
+		return fmt.Errorf("ring of %d points is not closed or too short", n)
+	}
+	for k := 0; k+1 < n; k++ {
+		if r[k] == r[k+1] {
+			return fmt.Errorf("repeated point %v", r[k])
+		}
+	}
+	m := n - 1
+	for i := 0; i < m; i++ {
+		a, b := r[i], r[i+1]
+		for j := i + 1; j < m; j++ {
+			c, d := r[j], r[j+1]
+			if math.Max(a[0], b[0]) < math.Min(c[0], d[0]) || math.Max(c[0], d[0]) < math.Min(a[0], b[0]) ||
+				math.Max(a[1], b[1]) < math.Min(c[1], d[1]) || math.Max(c[1], d[1]) < math.Min(a[1], b[1]) {
+				continue
+			}
+			adjacent := j == i+1 || i == 0 && j == m-1
+			if !adjacent && floatSegmentsMeet(a, b, c, d) {
+				return fmt.Errorf("ring touches or crosses itself near %v", r[i])
+			}
+		}
+	}
+	return nil
+}
+
+func floatSegmentsMeet(a, b, c, d orb.Point) bool {
+	cr := func(p, q, r orb.Point) float64 { return (q[0]-p[0])*(r[1]-p[1]) - (q[1]-p[1])*(r[0]-p[0]) }
+	sg := func(v float64) int {
+		switch {
+		case v > 0:
+			return 1
+		case v < 0:
+			return -1
+		}
+		return 0
+	}
+	on := func(p, q, r orb.Point) bool {
+		return math.Min(p[0], q[0]) <= r[0] && r[0] <= math.Max(p[0], q[0]) && math.Min(p[1], q[1]) <= r[1] && r[1] <= math.Max(p[1], q[1])
+	}
+	d1, d2, d3, d4 := sg(cr(c, d, a)), sg(cr(c, d, b)), sg(cr(a, b, c)), sg(cr(a, b, d))
+	if d1*d2 < 0 && d3*d4 < 0 {
+		return true
+	}
+	return d1 == 0 && on(c, d, a) || d2 == 0 && on(c, d, b) || d3 == 0 && on(a, b, c) || d4 == 0 && on(a, b, d)
+}
+
+// mpArea2Float is twice the area of a multipolygon in square degrees, computed from origin
+// to keep the rounding small; shells must be counter-clockwise, holes clockwise.
+func mpArea2Float(mp orb.MultiPolygon, origin orb.Point) (float64, error) {
+	s := 0.0
+	for _, p := range mp {
+		for k, r := range p {
+			a := 0.0
+			for i := 0; i+1 < len(r); i++ {
+				x0, y0 := r[i][0]-origin[0], r[i][1]-origin[1]
+				x1, y1 := r[i+1][0]-origin[0], r[i+1][1]-origin[1]
+				a += x0*y1 - x1*y0
+			}
+			if (k == 0) != (a > 0) {
+				return 0, fmt.Errorf("ring %d of a polygon has signed area %g: shells must be counter-clockwise, holes clockwise", k, a)
+			}
+			s += a
+		}
+	}
+	return s, nil
+}

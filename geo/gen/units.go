@@ -75,7 +75,15 @@ func (b *builder) units() {
 		}
 	}
 	b.gridLab = gl
-	arcs := traceArcs(b.lat.w, b.lat.h, gl)
+	// With a valid outline the labels grow out past the county first, and the lattice the
+	// arcs are traced on is padded to match (see clip.go).
+	lat, labels := b.lat, gl
+	var near []bool
+	if b.clip != nil {
+		labels, lat.w, lat.h, near = fringe(b.lat.w, b.lat.h, gl, len(b.grids))
+		lat.i0, lat.j0 = lat.i0-fringeWidth, lat.j0-fringeWidth
+	}
+	arcs := traceArcs(lat.w, lat.h, labels)
 	side := make([]int8, len(arcs))
 	for k, a := range arcs {
 		// The county's outline moves in by less than half a pixel (it may move out by
@@ -92,18 +100,23 @@ func (b *builder) units() {
 		rings := regionRings(arcs, pts, n, of)
 		mps := make([]orb.MultiPolygon, n)
 		for k := range rings {
-			mps[k] = b.lat.multiPolygon(rings[k])
+			mps[k] = lat.multiPolygon(rings[k])
 		}
 		return mps
 	}
+	villageOf := func(g int32) int32 { return int32(b.grids[g].village) }
+	townOf := func(g int32) int32 { return int32(b.villages[b.grids[g].village].town) }
 	gridGeom := build(len(b.grids), func(g int32) int32 { return g })
-	villageGeom := build(len(b.villages), func(g int32) int32 { return int32(b.grids[g].village) })
-	townGeom := build(len(b.towns), func(g int32) int32 { return int32(b.villages[b.grids[g].village].town) })
+	villageGeom := build(len(b.villages), villageOf)
+	townGeom := build(len(b.towns), townOf)
 	countyGeom := build(1, func(int32) int32 { return 0 })
+	if b.clip != nil {
+		b.cutAll(near, villageOf, townOf, gridGeom, villageGeom, townGeom, countyGeom)
+	}
 
 	us := make([]geo.Unit, 0, 1+len(b.towns)+len(b.villages)+len(b.grids))
 	us = append(us, geo.Unit{Code: b.out.Code, Name: b.out.Name, Level: geo.County, Geom: countyGeom[0],
-		Attrs: map[string]any{"rasterized": true, "pixel_deg": b.lat.p}})
+		Attrs: map[string]any{"rasterized": b.clip == nil, "pixel_deg": b.lat.p}})
 	for t, tw := range b.towns {
 		us = append(us, geo.Unit{Code: tw.code, Name: tw.name, Level: geo.Town, ParentCode: b.out.Code,
 			Geom: townGeom[t], Attrs: map[string]any{"generated": true}})
@@ -121,4 +134,52 @@ func (b *builder) units() {
 			Geom: gridGeom[k], Attrs: attrs})
 	}
 	b.out.Units = us
+}
+
+// cutAll cuts the county, and every unit that may reach past the outline (near, per grid,
+// and the parents of those grids), by the outline, in place. Each level is cut by its
+// parent's cut rather than the whole outline (the same set, since a unit's extended polygon
+// lies in its parent's): an operand of a few dozen vertices instead of the outline's
+// thousands, and siblings meet the outline through the same parent, so they compute the
+// same crossing points. A unit the engine cannot cut keeps its extended polygon and is
+// listed in CutFailures.
+func (b *builder) cutAll(near []bool, villageOf, townOf func(int32) int32, grids, villages, towns, county []orb.MultiPolygon) {
+	cutV, cutT := make([]bool, len(b.villages)), make([]bool, len(b.towns))
+	for g, n := range near {
+		if n {
+			cutV[villageOf(int32(g))], cutT[townOf(int32(g))] = true, true
+		}
+	}
+	outline := []orb.MultiPolygon{nil} // nil stands for the outline itself
+	do := func(level string, units []orb.MultiPolygon, which []bool, parents []orb.MultiPolygon, parent func(k int) int) {
+		for k, mp := range units {
+			if !which[k] {
+				continue
+			}
+			by := *b.clip
+			if p := parents[parent(k)]; p != nil {
+				by = toGeom(p)
+			}
+			c, err := cut(mp, by)
+			if err != nil {
+				b.out.CutFailures = append(b.out.CutFailures, fmt.Sprintf("%s %d: %v", level, k, err))
+				continue
+			}
+			units[k] = c
+			b.out.CutUnits++
+		}
+	}
+	do("county", county, []bool{true}, outline, func(int) int { return 0 })
+	do("town", towns, cutT, outline, func(int) int { return 0 })
+	do("village", villages, cutV, towns, func(v int) int { return b.villages[v].town })
+	do("grid", grids, near, villages, func(g int) int { return b.grids[g].village })
+	// Every unit takes part: one the outline did not cut may share an edge with one that
+	// gained a vertex on it.
+	var all []*orb.MultiPolygon
+	for _, units := range [][]orb.MultiPolygon{county, towns, villages, grids} {
+		for k := range units {
+			all = append(all, &units[k])
+		}
+	}
+	snapCut(all)
 }

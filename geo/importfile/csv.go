@@ -3,9 +3,11 @@ package importfile
 import (
 	"encoding/csv"
 	"errors"
+	"fmt"
 	"io"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/gridmap/gridmap/geo"
 )
@@ -27,7 +29,11 @@ func readTable[T any](r io.Reader, rows *Rows[T], columns []string, row func(lin
 	if err != nil {
 		return syntax(rows, err)
 	}
+	if bad := badText(rows, 1, header, nil); bad {
+		return nil // without readable column names no row can be read
+	}
 	var names []string
+	badLines := 0 // lines with text that is not UTF-8
 	for i, h := range header {
 		h = strings.ToLower(strings.TrimSpace(strings.TrimPrefix(h, "\ufeff"))) // Excel writes a BOM
 		names = append(names, h)
@@ -56,12 +62,41 @@ func readTable[T any](r io.Reader, rows *Rows[T], columns []string, row func(lin
 			return syntax(rows, err)
 		}
 		line, _ := cr.FieldPos(0)
+		if badText(rows, line, rec, names) {
+			if badLines++; badLines >= maxEncodingProblems {
+				rows.problem(line, "", "", "reading stopped here: more lines are not UTF-8 either")
+				return nil
+			}
+			continue
+		}
 		if len(rec) != width {
 			rows.problem(line, "", "", "has %d fields, the header has %d", len(rec), width)
 			continue
 		}
 		row(line, func(col string) string { return strings.TrimSpace(rec[cols[col]]) })
 	}
+}
+
+// maxEncodingProblems is how many lines with text that is not UTF-8 a CSV reader reports
+// before it stops: a GBK file has it on every line, and the first lines say enough.
+const maxEncodingProblems = 20
+
+// badText notes a problem at line for every field of rec that is not UTF-8, naming its
+// column (names, when known, are the header's), and reports whether there was one.
+func badText[T any](rows *Rows[T], line int, rec, names []string) bool {
+	bad := false
+	for i, f := range rec {
+		if utf8.ValidString(f) {
+			continue
+		}
+		col := fmt.Sprintf("column %d", i+1)
+		if i < len(names) && utf8.ValidString(names[i]) {
+			col = names[i]
+		}
+		rows.problem(line, "", col, "%s", notUTF8([]byte(f)))
+		bad = true
+	}
+	return bad
 }
 
 // syntax turns a CSV syntax error into a problem at its line; reading stops there, since

@@ -16,6 +16,7 @@ import (
 	"io"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/gridmap/gridmap/geo"
 	"github.com/paulmach/orb"
@@ -80,7 +81,14 @@ func readCollection[T any](r io.Reader, rows *Rows[T], each func(at int, f rawFe
 		rows.problem(0, "", "crs", "%s", m)
 		return nil
 	}
+	textOK := utf8.Valid(data) // checked as a whole first: almost every file is UTF-8
+	badFeatures := 0
 	for i, raw := range c.Features {
+		if !textOK && !utf8.Valid(raw) {
+			badFeatureText(rows, i+1, raw)
+			badFeatures++
+			continue
+		}
 		var f rawFeature
 		dec := json.NewDecoder(bytes.NewReader(raw))
 		dec.UseNumber() // keeps integer codes exact; float64 holds only 15-16 digits
@@ -94,7 +102,72 @@ func readCollection[T any](r io.Reader, rows *Rows[T], each func(at int, f rawFe
 		}
 		each(i+1, f)
 	}
+	if !textOK && badFeatures == 0 {
+		rows.problem(0, "", "", "the file has text outside its features that %s", notUTF8(nonUTF8Run(data)))
+	}
 	return nil
+}
+
+// badFeatureText notes where a feature has text that is not UTF-8: each property whose
+// value (or name) is not, else the feature as a whole. encoding/json would have replaced
+// those bytes with U+FFFD, so they are looked at raw. The key is the feature's code or id
+// when that is readable.
+func badFeatureText[T any](rows *Rows[T], at int, raw json.RawMessage) {
+	var f struct {
+		Properties map[string]json.RawMessage `json:"properties"`
+	}
+	_ = json.Unmarshal(raw, &f) // the feature is valid JSON: the collection decoded
+	key := ""
+	for _, k := range []string{"code", "id"} {
+		var s string
+		if v, ok := f.Properties[k]; ok && utf8.Valid(v) && json.Unmarshal(v, &s) == nil {
+			key = s
+			break
+		}
+	}
+	names := make([]string, 0, len(f.Properties))
+	for k := range f.Properties {
+		names = append(names, k)
+	}
+	slices.Sort(names)
+	found := false
+	for _, k := range names {
+		v := f.Properties[k]
+		switch {
+		case strings.ContainsRune(k, utf8.RuneError):
+			rows.problem(at, key, "", "a property name %s", notUTF8(nonUTF8Run(raw)))
+		case !utf8.Valid(v):
+			rows.problem(at, key, k, "%s", notUTF8(bytes.Trim(v, `"`)))
+		default:
+			continue
+		}
+		found = true
+	}
+	if !found {
+		rows.problem(at, key, "", "the feature has text that %s", notUTF8(nonUTF8Run(raw)))
+	}
+}
+
+// nonUTF8Run returns the stretch of b around its first byte that is not UTF-8: from the
+// last ASCII byte before it to the next ASCII byte after, which is where GBK text lies.
+func nonUTF8Run(b []byte) []byte {
+	i := 0
+	for i < len(b) {
+		r, n := utf8.DecodeRune(b[i:])
+		if r == utf8.RuneError && n <= 1 {
+			break
+		}
+		i += n
+	}
+	start := i
+	for start > 0 && b[start-1] >= utf8.RuneSelf {
+		start--
+	}
+	end := i
+	for end < len(b) && b[end] >= utf8.RuneSelf {
+		end++
+	}
+	return b[start:end]
 }
 
 // checkCRS returns "" for a missing crs member or one naming an accepted CRS, otherwise why

@@ -2,11 +2,14 @@ package importfile
 
 import (
 	"encoding/json"
+	"fmt"
+	"io"
 	"strings"
 	"testing"
 
 	"github.com/gridmap/gridmap/geo"
 	"github.com/paulmach/orb"
+	"golang.org/x/text/encoding/simplifiedchinese"
 )
 
 func problemText(ps []geo.Problem) string {
@@ -203,5 +206,129 @@ func TestKindNamed(t *testing.T) {
 	}
 	if k, ok := KindNamed("dir"); ok {
 		t.Errorf("KindNamed(dir) = %v: dir is the command for a whole directory", k)
+	}
+}
+
+// TestReadersRefuseTextThatIsNotUTF8 checks that each reader names where text is not UTF-8
+// and whether it reads as GBK, keeps that row or feature out of Items, and never puts a
+// replacement character in a message.
+func TestReadersRefuseTextThatIsNotUTF8(t *testing.T) {
+	enc := func(s string) string {
+		b, err := simplifiedchinese.GBK.NewEncoder().String(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
+	latin1 := "caf\xe9" // a Western single-byte encoding: not GBK either
+	unit := func(name string) string {
+		return `{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"code":"520204","name":"` + name +
+			`","level":"county"},"geometry":{"type":"Polygon","coordinates":[[[105,26],[105.1,26],[105.1,26.1],[105,26]]]}}]}`
+	}
+	divisions := func(s string) ([]geo.Problem, int, error) {
+		rows, err := ReadDivisions(strings.NewReader(s))
+		return rows.Problems, len(rows.Items), err
+	}
+	units := func(s string) ([]geo.Problem, int, error) {
+		rows, err := ReadUnits(strings.NewReader(s))
+		return rows.Problems, len(rows.Items), err
+	}
+	cases := []struct {
+		name  string
+		read  func(string) ([]geo.Problem, int, error)
+		input string
+		items int
+		want  []string
+	}{
+		{"CSV field in GBK", divisions, "code,name,level,parent_code\n520204,水城区,county,\n520204103," + enc("鸡场镇") + ",town,520204\n", 1,
+			[]string{`3 |  | name | is not UTF-8 text; it looks like GBK/GB18030 (it reads "鸡场镇")`}},
+		{"CSV header in GBK", divisions, enc("编码") + ",name,level,parent_code\n520204,水城区,county,\n", 0,
+			[]string{`1 |  | column 1 | is not UTF-8 text; it looks like GBK/GB18030 (it reads "编码")`}},
+		{"CSV field neither UTF-8 nor GBK", divisions, "code,name,level,parent_code\n520204," + latin1 + ",county,\n", 0,
+			[]string{"2 |  | name | is not UTF-8 text: save the file as UTF-8"}},
+		{"GeoJSON property in GBK", units, unit(enc("水城区")), 0,
+			[]string{`1 | 520204 | name | is not UTF-8 text; it looks like GBK/GB18030 (it reads "水城区")`}},
+		{"GeoJSON outside the features", units, `{"type":"FeatureCollection","name":"` + enc("水城区") + `","features":[]}`, 0,
+			[]string{`0 |  |  | the file has text outside its features that is not UTF-8 text; it looks like GBK/GB18030 (it reads "水城区")`}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			ps, items, err := tc.read(tc.input)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, p := range ps {
+				got = append(got, fmt.Sprintf("%d | %s | %s | %s", p.Index, p.Key, p.Field, p.Message))
+				if strings.ContainsRune(p.Message, '\uFFFD') {
+					t.Errorf("message carries a replacement character: %q", p.Message)
+				}
+			}
+			if len(got) != len(tc.want) {
+				t.Fatalf("problems %q, want %d", got, len(tc.want))
+			}
+			for i, w := range tc.want {
+				if !strings.HasPrefix(got[i], w) {
+					t.Errorf("problem %q, want it to start %q", got[i], w)
+				}
+			}
+			if items != tc.items {
+				t.Errorf("%d items read, want %d", items, tc.items)
+			}
+		})
+	}
+}
+
+// TestCSVStopsAfterManyLinesNotUTF8 checks that a GBK file says so for its first lines
+// and stops, instead of a problem for each of its lines.
+func TestCSVStopsAfterManyLinesNotUTF8(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("code,name,level,parent_code\n")
+	for i := 0; i < 100; i++ {
+		fmt.Fprintf(&b, "520204%03d,\xbc\xa6\xb3\xa1\xd5\xf2,town,520204\n", i) // 鸡场镇 in GBK
+	}
+	rows, err := ReadDivisions(strings.NewReader(b.String()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := len(rows.Problems); n != maxEncodingProblems+1 || !strings.Contains(rows.Problems[n-1].Message, "reading stopped here") {
+		t.Fatalf("%d problems, the last %q; want %d and a stop", n, rows.Problems[n-1].Message, maxEncodingProblems+1)
+	}
+}
+
+// TestDecode checks the encodings Decode takes and refuses.
+func TestDecode(t *testing.T) {
+	gbkText := "\xbc\xa6\xb3\xa1\xd5\xf2" // 鸡场镇
+	cases := []struct {
+		name, encoding, in, want, err string
+	}{
+		{"utf-8 unchanged", "utf-8", "鸡场镇", "鸡场镇", ""},
+		{"default unchanged", "", gbkText, gbkText, ""},
+		{"gb18030 converted", "gb18030", "a," + gbkText, "a,鸡场镇", ""},
+		{"gbk is gb18030", "GBK", gbkText, "鸡场镇", ""},
+		{"ASCII either way", "gb18030", "code,name", "code,name", ""},
+		{"UTF-8 not garbled", "gb18030", "code,鸡场镇", "", "UTF-8 already"},
+		{"unknown encoding", "big5", "x", "", `unknown encoding "big5"`},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			r, err := Decode(strings.NewReader(tc.in), tc.encoding)
+			if tc.err != "" {
+				if err == nil || !strings.Contains(err.Error(), tc.err) {
+					t.Fatalf("got %v, want an error saying %q", err, tc.err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := io.ReadAll(r)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if string(got) != tc.want {
+				t.Errorf("got %q, want %q", got, tc.want)
+			}
+		})
 	}
 }

@@ -159,7 +159,7 @@ func TestVerticesAndEdgeMidpoints(t *testing.T) {
 	c, ix := loadSample(t)
 	grids := newRef(c, geo.Grid)
 	step := max(1, len(grids.units)/300) // some hundreds of grids
-	var points, shared, sharedVertices int
+	var points, shared, sharedVertices, inexact int
 	for gi := 0; gi < len(grids.units); gi += step {
 		for _, poly := range grids.units[gi].Geom {
 			for _, ring := range poly {
@@ -168,6 +168,14 @@ func TestVerticesAndEdgeMidpoints(t *testing.T) {
 					isVertex := true
 					for _, p := range []orb.Point{a, {(a[0] + b[0]) / 2, (a[1] + b[1]) / 2}} {
 						cov := grids.covering(p)
+						if len(cov) == 0 && !isVertex && !(onLattice(a) && onLattice(b)) {
+							// The midpoint of an edge cut by the real outline (an endpoint off
+							// the lattice) is rounded off its line, here to the outside: not a
+							// boundary point, so nothing to check.
+							inexact++
+							isVertex = false
+							continue
+						}
 						if len(cov) == 0 {
 							t.Fatalf("grid %s: its own boundary point %v is not covered by the reference", grids.units[gi].Code, p)
 						}
@@ -189,7 +197,10 @@ func TestVerticesAndEdgeMidpoints(t *testing.T) {
 			}
 		}
 	}
-	t.Logf("%d boundary points of %d grids; %d on shared boundaries (%d vertices)", points, (len(grids.units)+step-1)/step, shared, sharedVertices)
+	t.Logf("%d boundary points of %d grids; %d on shared boundaries (%d vertices); %d midpoints of cut edges rounded outside", points, (len(grids.units)+step-1)/step, shared, sharedVertices, inexact)
+	if inexact > points/50 {
+		t.Errorf("%d of %d edge midpoints are off their edge: only those of edges cut by the outline may be", inexact, points)
+	}
 	if sharedVertices < 1000 || shared < points/4 {
 		t.Errorf("too few shared boundary points: %d of %d (%d vertices); the edge rule is not exercised", shared, points, sharedVertices)
 	}
@@ -551,4 +562,11 @@ func BenchmarkBuild(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// onLattice reports whether p is a vertex of the generator's 1/2048° pixel lattice, where
+// edge midpoints are exact.
+func onLattice(p orb.Point) bool {
+	const scale = 2048
+	return p[0]*scale == math.Trunc(p[0]*scale) && p[1]*scale == math.Trunc(p[1]*scale)
 }
