@@ -6,8 +6,6 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/go-chi/chi/v5"
-	"github.com/gridmap/gridmap/geo"
 	"github.com/gridmap/gridmap/wire"
 )
 
@@ -35,9 +33,9 @@ func (s *Server) routeCoverage() {
 // unitCoverage answers the coverage report of a unit's subtree as a GeoJSON
 // FeatureCollection of findings with a summary (wire.CoverageGeoJSON).
 func (s *Server) unitCoverage(w http.ResponseWriter, r *http.Request, turns chan struct{}) {
-	code := chi.URLParam(r, "code")
-	if code == "" || len(code) > 18 || !digitsOnly(code) {
-		s.writeError(w, r, geo.FieldError("code", "%q is not a unit code: codes are 6 to 18 digits", code))
+	code, err := unitCodeParam(r)
+	if err != nil {
+		s.writeError(w, r, err)
 		return
 	}
 	select {
@@ -58,13 +56,4 @@ func (s *Server) unitCoverage(w http.ResponseWriter, r *http.Request, turns chan
 	if err := enc.Encode(wire.CoverageGeoJSON(rep)); err != nil {
 		slog.Debug("writing response", "err", err)
 	}
-}
-
-func digitsOnly(s string) bool {
-	for _, c := range s {
-		if c < '0' || c > '9' {
-			return false
-		}
-	}
-	return true
 }

@@ -7,7 +7,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/go-chi/chi/v5"
 	"github.com/gridmap/gridmap/geo"
 	"github.com/gridmap/gridmap/geo/directory"
 )
@@ -73,9 +72,9 @@ type unitBody struct {
 // unitEntry finds the unit of the path's {code}: 400 when it cannot be a code, 404 when no
 // unit has it.
 func (s *Server) unitEntry(r *http.Request) (*directory.View, *directory.Entry, error) {
-	code := chi.URLParam(r, "code")
-	if code == "" || len(code) > 32 || !digitsOnly(code) {
-		return nil, nil, geo.FieldError("code", "%q is not a unit code: codes are 6 to 21 digits", truncate(code, 40))
+	code, err := unitCodeParam(r)
+	if err != nil {
+		return nil, nil, err
 	}
 	v := s.deps.Directory.View()
 	e, ok := v.Unit(code)

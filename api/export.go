@@ -46,7 +46,7 @@ func (s *Server) export(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	under := q.Get("under")
-	if under != "" && !isDigits(under) {
+	if under != "" && (len(under) > 21 || !digitsOnly(under)) {
 		s.writeError(w, r, geo.FieldError("under", "%q is not a unit code (digits)", under))
 		return
 	}
@@ -76,17 +76,5 @@ var exportTypes = map[string]string{
 
 func validEPSG(s string) bool {
 	n, ok := strings.CutPrefix(strings.ToUpper(s), "EPSG:")
-	return ok && isDigits(n) && len(n) <= 6
-}
-
-func isDigits(s string) bool {
-	if s == "" || len(s) > 18 {
-		return false
-	}
-	for _, c := range s {
-		if c < '0' || c > '9' {
-			return false
-		}
-	}
-	return true
+	return ok && n != "" && digitsOnly(n) && len(n) <= 6
 }

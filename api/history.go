@@ -8,7 +8,6 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/go-chi/chi/v5"
 	"github.com/gridmap/gridmap/geo"
 	"github.com/paulmach/orb/geojson"
 )
@@ -138,9 +137,9 @@ type versionCollection struct {
 // its validity (valid_to null: the current version), name, parent, area in m² and deleted
 // flag, and its boundary unless geometry=false.
 func (s *Server) unitHistory(w http.ResponseWriter, r *http.Request) {
-	code := chi.URLParam(r, "code")
-	if !unitCodeShape(code) {
-		s.writeError(w, r, geo.FieldError("code", "a unit code is 6 to 18 digits"))
+	code, err := unitCodeParam(r)
+	if err != nil {
+		s.writeError(w, r, err)
 		return
 	}
 	withGeom := true
@@ -185,17 +184,4 @@ func (s *Server) unitHistory(w http.ResponseWriter, r *http.Request) {
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)
 	_ = enc.Encode(fc) // as writeJSON, a failed write is the client's loss
-}
-
-// unitCodeShape reports whether code can be a unit code: 6 to 18 digits.
-func unitCodeShape(code string) bool {
-	if len(code) < 6 || len(code) > 18 {
-		return false
-	}
-	for i := 0; i < len(code); i++ {
-		if code[i] < '0' || code[i] > '9' {
-			return false
-		}
-	}
-	return true
 }

@@ -21,7 +21,6 @@ import (
 // settled in Go (geo/coverage); the others are overlaid by CheckCoverage in the import's
 // transaction.
 
-
 // affectedUnitsSQL reads the parents a units import touches and their children as they will
 // be after it: the staged row where the file has the unit, else the stored one.
 const affectedUnitsSQL = `
