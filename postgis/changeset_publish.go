@@ -53,7 +53,7 @@ func (v *setView) validate(ctx context.Context, q querier) ([]geo.Finding, error
 		var kids []geo.Candidate
 		for _, k := range v.children(p) {
 			if k.Geom != nil {
-				kids = append(kids, geo.Candidate{Code: k.Code, Geom: k.Geom})
+				kids = append(kids, geo.Candidate{Code: k.Code, Geom: k.Geom, Level: k.Level}) // grids are checked for split features too
 			}
 		}
 		fs, err := CheckCoverage(ctx, q, geo.Candidate{Code: p, Geom: pg}, kids, geo.DefaultTolerance)
