@@ -25,7 +25,6 @@ type gdalFlags struct {
 
 func (g *gdalFlags) register(fs *flag.FlagSet) {
 	g.srs = fs.String("s_srs", "", "the file's coordinate system when it names none or a wrong one, e.g. EPSG:4544 (read with GDAL)")
-	g.encoding = fs.String("encoding", "", "attribute encoding of a Shapefile's .dbf when no .cpg says it, e.g. GBK")
 	g.mapping = fs.String("map", "", "field names of the file for gridmap's properties, e.g. code=BM,name=MC,level=JB,parent_code=SJBM")
 	g.layer = fs.String("layer", "", "the layer to read from a file with several (a GeoPackage)")
 	g.dryRun = fs.Bool("dry-run", false, "read and convert the file, print what would load, store nothing")
@@ -43,7 +42,7 @@ func ownFormat(path string) bool {
 // viaGDAL reports whether the file goes through GDAL: a format gridmap does not read itself,
 // or any of the options only GDAL honours.
 func (g *gdalFlags) viaGDAL(path string) bool {
-	return !ownFormat(path) || *g.srs != "" || *g.mapping != "" || *g.layer != "" || *g.encoding != ""
+	return !ownFormat(path) || *g.srs != "" || *g.mapping != "" || *g.layer != ""
 }
 
 // convert turns the file into the GeoJSON gridmap's importer reads, with GDAL. nearLon is
