@@ -2,6 +2,8 @@ package coverage
 
 import (
 	"math"
+	"runtime"
+	"sync"
 
 	"github.com/paulmach/orb"
 )
@@ -12,26 +14,48 @@ import (
 // uniform hash of their bounds, with cells the size of an average grid.
 func Uncertain(features, grids []orb.MultiPolygon) []int {
 	h := newBoundHash(grids)
-	var out []int
-	for i, f := range features {
-		if len(f) == 0 {
-			continue
-		}
-		b := f.Bound()
-		near, inside := false, false
-		h.each(b, func(g int) bool {
-			if !grids[g].Bound().Intersects(b) {
-				return true
+	gridBounds := make([]orb.Bound, len(grids))
+	for i, g := range grids {
+		gridBounds[i] = g.Bound()
+	}
+	// The features are split in as many contiguous parts as there are processors; each
+	// part's answer stays in order, so the result is in the features' order.
+	parts := runtime.GOMAXPROCS(0)
+	found := make([][]int, parts)
+	var wg sync.WaitGroup
+	for p := range parts {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := p * len(features) / parts; i < (p+1)*len(features)/parts; i++ {
+				if f := features[i]; len(f) > 0 && !insideOne(f, grids, gridBounds, h) {
+					found[p] = append(found[p], i)
+				}
 			}
-			near = true
-			inside = Inside(f, grids[g])
-			return !inside
-		})
-		if near && !inside {
-			out = append(out, i)
-		}
+		}()
+	}
+	wg.Wait()
+	var out []int
+	for _, f := range found {
+		out = append(out, f...)
 	}
 	return out
+}
+
+// insideOne reports whether f lies certainly inside one of the grids, or near none of them
+// (nothing to measure either way).
+func insideOne(f orb.MultiPolygon, grids []orb.MultiPolygon, bounds []orb.Bound, h *boundHash) bool {
+	b := f.Bound()
+	near, inside := false, false
+	h.each(b, func(g int) bool {
+		if !bounds[g].Intersects(b) {
+			return true
+		}
+		near = true
+		inside = Inside(f, grids[g])
+		return !inside
+	})
+	return inside || !near
 }
 
 // boundHash files items under every cell of a uniform grid their bounds touch.
