@@ -32,7 +32,7 @@ import (
 const Summary = "measure the resolver: in-memory index against PostGIS, per point, over HTTP and in batch, in one run and one table"
 
 // Usage is the bench command's usage line, after its name.
-const Usage = "[-only index,agree,update,http,batch,tiles] [section flags]"
+const Usage = "[-only index,agree,update,http,batch,tiles,coverage] [section flags]"
 
 // benchSection is one part of `gridmap bench`: its rows go into the one table the command
 // prints. Each section lives in a file of its own (http.go, batch.go) and

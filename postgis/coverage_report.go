@@ -95,7 +95,7 @@ func (db *DB) coverageReport(ctx context.Context, code string, prefilter bool) (
 		byParent[p.code] = fs
 	}
 	if geo.Level(level) != geo.Deepest {
-		split, err := splitFeatures(ctx, db.pool, splitStoredSQL, code, geo.DefaultTolerance)
+		split, err := db.splitUnder(ctx, code, units, prefilter)
 		if err != nil {
 			return rep, dbError(err)
 		}
@@ -117,6 +117,52 @@ func (db *DB) coverageReport(ctx context.Context, code string, prefilter bool) (
 	}
 	rep.Summarize()
 	return rep, nil
+}
+
+// splitUnder finds the features cut by the edges of the grids under code. With prefilter,
+// the features certainly inside one grid are settled in Go (coverage.Uncertain) and only the
+// others are measured in PostGIS; without it, PostGIS tests every feature against every grid.
+func (db *DB) splitUnder(ctx context.Context, code string, units []storedUnit, prefilter bool) ([]geo.Finding, error) {
+	if !prefilter {
+		return splitFeatures(ctx, db.pool, splitStoredSQL, code, geo.DefaultTolerance)
+	}
+	var grids []orb.MultiPolygon
+	for _, u := range units {
+		if u.level == geo.Grid {
+			grids = append(grids, u.geom)
+		}
+	}
+	rows, err := db.pool.Query(ctx, featuresNearSQL, code)
+	if err != nil {
+		return nil, err
+	}
+	var ids []string
+	var shapes []orb.MultiPolygon
+	for rows.Next() {
+		var id string
+		var g []byte
+		if err := rows.Scan(&id, &g); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		mp, err := multiPolygon(g)
+		if err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("feature %s: %w", id, err)
+		}
+		ids, shapes = append(ids, id), append(shapes, mp)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	var uncertain []string
+	for _, i := range coverage.Uncertain(shapes, grids) {
+		uncertain = append(uncertain, ids[i])
+	}
+	if len(uncertain) == 0 {
+		return nil, nil
+	}
+	return splitFeatures(ctx, db.pool, splitStoredIDsSQL, code, geo.DefaultTolerance, uncertain)
 }
 
 // addToParent counts a finding in its parent's figures.

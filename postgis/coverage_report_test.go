@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/gridmap/gridmap/geo"
+	"github.com/gridmap/gridmap/postgis"
 	"github.com/gridmap/gridmap/postgis/pgtest"
 )
 
@@ -37,6 +38,28 @@ func TestCoverageReport(t *testing.T) {
 		feature(map[string]any{"id": county + "-road", "layer": "road"}, "LineString", [][]float64{{x + 0.001, y + 0.008}, {x + 0.019, y + 0.008}}))
 	if _, err := importKind(db, "features", features); err != nil {
 		t.Fatal(err)
+	}
+
+	// CheckCoverage looks for cut features only among children that say they are grids.
+	parent := geo.Candidate{Code: village, Geom: square(x, y, x+0.02, y+0.01)}
+	children := []geo.Candidate{
+		{Code: village + "001", Geom: square(x, y, x+0.01, y+0.01)},
+		{Code: village + "002", Geom: square(x+0.01, y, x+0.02, y+0.01)}}
+	for _, level := range []geo.Level{"", geo.Grid} {
+		for i := range children {
+			children[i].Level = level
+		}
+		fs, err := postgis.CheckCoverage(ctx, pgtest.Pool(t), parent, children, geo.DefaultTolerance)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if level == "" && len(fs) != 0 {
+			t.Errorf("children of no level: findings %+v", fs)
+		}
+		if level == geo.Grid && (len(fs) != 1 || fs[0].Kind != geo.SplitFeature || fs[0].Feature != county+"-cut" ||
+			fs[0].Parent != village || fs[0].Area < 4400 || fs[0].Area > 4900 || fs[0].Geom == nil) {
+			t.Errorf("grids: findings %+v, want the cut courtyard", fs)
+		}
 	}
 
 	rep, err := db.CoverageReport(ctx, county)

@@ -43,23 +43,27 @@ func splitFeatures(ctx context.Context, q querier, sql string, args ...any) ([]g
 	})
 }
 
-// splitBody finds the cut features among those overlapping grids(code, parent, geom). The
-// join runs from the grids into the features' spatial index, so each grid is prepared once.
-// %[1]s is the tolerance's parameter.
+// splitBody finds the cut features among those overlapping grids(code, parent, geom): those
+// that reach out of a grid they overlap (the join runs from the grids into the features'
+// spatial index, so each grid is prepared once), measured by splitMeasure.
 const splitBody = `,
 hits AS (
-    SELECT f.id, g.code, g.parent, g.geom AS grid, f.geom AS feat, ST_CoveredBy(f.geom, g.geom) AS inside
+    SELECT DISTINCT f.id
     FROM grids g
-    JOIN features f ON f.geom && g.geom AND ST_Intersects(g.geom, f.geom)
+    JOIN features f ON f.geom && g.geom AND ST_Intersects(g.geom, f.geom) AND NOT ST_CoveredBy(f.geom, g.geom)
     WHERE f.layer IN ('courtyard', 'relocation_site', 'compound', 'enterprise')
-),
-cut AS (
-    SELECT id FROM hits GROUP BY id
-    HAVING count(*) > 1 OR NOT bool_and(inside)
-),
+)` + splitMeasure
+
+// splitMeasure measures the features hits(id) against every grid they overlap, and keeps
+// those whose part outside their main grid is not thin. A feature inside one grid and
+// overlapping another only where the grids overlap leaves nothing outside its main grid and
+// is not reported. %[1]s is the tolerance's parameter.
+const splitMeasure = `,
 pieces AS (
-    SELECT h.id, h.code, h.parent, h.grid, ST_Area(ST_Intersection(h.feat, h.grid)::geography) AS area
-    FROM hits h JOIN cut USING (id)
+    SELECT h.id, g.code, g.parent, g.geom AS grid, ST_Area(ST_Intersection(f.geom, g.geom)::geography) AS area
+    FROM hits h
+    JOIN features f USING (id)
+    JOIN grids g ON f.geom && g.geom AND ST_Intersects(f.geom, g.geom)
 ),
 main AS (
     SELECT DISTINCT ON (id) id, code, parent, grid FROM pieces ORDER BY id, area DESC, code
@@ -94,9 +98,27 @@ WITH grids AS (
 )` + fmt.Sprintf(splitBody, "$4")
 
 // splitStoredSQL: the stored grids whose codes start with $1; $2 the tolerance in metres.
+// The grids are not materialized, so that the second join finds them by the units' index.
 var splitStoredSQL = `
-WITH grids AS (
+WITH grids AS NOT MATERIALIZED (
     SELECT code, parent_code AS parent, geom
     FROM units
     WHERE level = 'grid' AND left(code, length($1)) = $1 AND geom IS NOT NULL
 )` + fmt.Sprintf(splitBody, "$2")
+
+// splitStoredIDsSQL is splitStoredSQL for the features $3 only (ids): those the report could
+// not settle in Go (coverage.Uncertain).
+var splitStoredIDsSQL = `
+WITH grids AS NOT MATERIALIZED (
+    SELECT code, parent_code AS parent, geom
+    FROM units
+    WHERE level = 'grid' AND left(code, length($1)) = $1 AND geom IS NOT NULL
+),
+hits AS (SELECT unnest($3::text[]) AS id)` + fmt.Sprintf(splitMeasure, "$2")
+
+// featuresNearSQL reads the features that may be cut by grids (courtyards, relocation sites,
+// compounds, enterprises) whose bounds meet the unit $1's.
+const featuresNearSQL = `
+SELECT f.id, ST_AsBinary(f.geom)
+FROM features f, units u
+WHERE u.code = $1 AND f.geom && u.geom AND f.layer IN ('courtyard', 'relocation_site', 'compound', 'enterprise')`

@@ -52,7 +52,12 @@ func Tiles(parent orb.MultiPolygon, children []orb.MultiPolygon) bool {
 // draw the same way comes out twice). Where children leave a gap the gap's outline comes
 // out; where they overlap, the overlap's.
 func Unmatched(parent orb.MultiPolygon, children []orb.MultiPolygon) []orb.LineString {
-	c := chain{}
+	// Shared edges fold into one entry each, so about half the edges ever make an entry.
+	n := vertices(parent)
+	for _, ch := range children {
+		n += vertices(ch)
+	}
+	c := make(chain, n/2+1)
 	for _, ch := range children {
 		c.addMulti(ch, 1)
 	}
@@ -195,4 +200,14 @@ func signedArea(r orb.Ring) float64 {
 		s += (r[i][0]-o[0])*(r[j][1]-o[1]) - (r[j][0]-o[0])*(r[i][1]-o[1])
 	}
 	return s
+}
+
+func vertices(mp orb.MultiPolygon) int {
+	n := 0
+	for _, p := range mp {
+		for _, r := range p {
+			n += len(r)
+		}
+	}
+	return n
 }
