@@ -261,6 +261,7 @@ func TestOGCChangeSetRefusals(t *testing.T) {
 		{"a point", "POST", items, f.planner, feature(map[string]any{"code": f.village + "009", "name": "x"}, map[string]any{"type": "Point", "coordinates": []float64{122, 32}}), nil, 400, "geometry"},
 		{"outside the world", "POST", items, f.planner, feature(map[string]any{"code": f.village + "009", "name": "x"}, square(122, 95, 122.001, 95.001, false)), nil, 400, "geometry"},
 		{"code exists", "POST", items, f.planner, feature(map[string]any{"code": f.grid2, "name": "x"}, square(122, 32, 122.001, 32.001, false)), nil, 409, ""},
+		{"code of a unit at another level", "POST", f.set + "collections/group/items", f.planner, feature(map[string]any{"code": f.grid2, "name": "x"}, square(122, 32, 122.001, 32.001, false)), nil, 409, ""},
 		{"code of another unit", "PUT", items + "/" + f.grid2, f.planner, feature(map[string]any{"code": f.grid1, "name": "x"}, square(122, 32, 122.001, 32.001, false)), nil, 400, "code"},
 		{"PUT without a boundary", "PUT", items + "/" + f.grid2, f.planner, feature(map[string]any{"name": "x"}, nil), nil, 400, "geometry"},
 		{"PUT of no unit", "PUT", items + "/" + f.village + "777", f.planner, good, nil, 404, ""},

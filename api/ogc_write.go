@@ -39,12 +39,17 @@ func (s *Server) ogcCreate(w http.ResponseWriter, r *http.Request, st *ogcSite) 
 		s.writeError(w, r, err)
 		return
 	}
-	if _, err := st.reader.Item(r.Context(), c, code, nil); err == nil {
-		s.writeError(w, r, geo.Errorf(geo.Conflict, "%s %s exists in the change set: PUT or PATCH changes it", c.Level, code))
-		return
-	} else if geo.KindOf(err) != geo.NotFound {
+	// A code is one unit's, whatever its level (a group and a grid both have 15 digits).
+	units, err := s.deps.OGCChangeSets.ChangeSetUnits(r.Context(), st.changeSet.ID)
+	if err != nil {
 		s.writeError(w, r, err)
 		return
+	}
+	for _, u := range units {
+		if u.Code == code {
+			s.writeError(w, r, geo.Errorf(geo.Conflict, "%s %s exists in the change set: PUT or PATCH changes it", u.Level, code))
+			return
+		}
 	}
 	u := geo.Unit{Code: code, Level: c.Level, Geom: fb.geom}
 	if err := fb.apply(&u, c, true); err != nil {
