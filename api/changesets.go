@@ -25,6 +25,7 @@ func (s *Server) routeChangeSets() {
 	r.Post("/v1/changesets", s.openChangeSet)
 	r.Get("/v1/changesets/{id}", s.getChangeSet)
 	r.Get("/v1/changesets/{id}/units", s.changeSetUnits)
+	r.Post("/v1/changesets/{id}/units", s.createChangeSetUnit)
 	r.Get("/v1/changesets/{id}/units/{code}", s.changeSetUnit)
 	r.Put("/v1/changesets/{id}/units/{code}", s.putChangeSetUnit)
 	r.Delete("/v1/changesets/{id}/units/{code}", s.deleteChangeSetUnit)
@@ -158,6 +159,28 @@ func (s *Server) putChangeSetUnit(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("ETag", got.ETag)
 	writeGeoJSON(w, http.StatusOK, unitFeature(got))
+}
+
+// createChangeSetUnit adds a unit from a GeoJSON Feature whose properties name its
+// parent_code; it gets the next free code there. 201 with Location and ETag.
+func (s *Server) createChangeSetUnit(w http.ResponseWriter, r *http.Request) {
+	cs, ok := s.changeSetOf(w, r, access.EditChangeSets)
+	if !ok {
+		return
+	}
+	u, err := unitFromFeature(w, r, "")
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	got, err := s.deps.ChangeSets.CreateUnit(r.Context(), cs.ID, u)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	w.Header().Set("ETag", got.ETag)
+	w.Header().Set("Location", "/v1/changesets/"+strconv.FormatInt(cs.ID, 10)+"/units/"+got.Code)
+	writeGeoJSON(w, http.StatusCreated, unitFeature(got))
 }
 
 func (s *Server) deleteChangeSetUnit(w http.ResponseWriter, r *http.Request) {

@@ -142,8 +142,9 @@ func geometryField(field string, raw json.RawMessage, want ...string) (orb.Geome
 	return nil, geo.FieldError(field, "expected a %s, got %s", strings.Join(want, " or "), got)
 }
 
-// unitFromFeature reads a PUT body: a GeoJSON Feature with name, level, optional
-// parent_code and attrs among its properties and a Polygon or MultiPolygon.
+// unitFromFeature reads a PUT (or POST) body: a GeoJSON Feature with name, level,
+// optional parent_code and attrs among its properties and a Polygon or MultiPolygon. code
+// is the path's ("" for a POST, which numbers the unit itself).
 func unitFromFeature(w http.ResponseWriter, r *http.Request, code string) (geo.Unit, error) {
 	var f struct {
 		Type       string          `json:"type"`
@@ -169,7 +170,7 @@ func unitFromFeature(w http.ResponseWriter, r *http.Request, code string) (geo.U
 			return geo.Unit{}, geo.FieldError("properties", "%v", err)
 		}
 	}
-	if p.Code != "" && p.Code != code {
+	if code != "" && p.Code != "" && p.Code != code {
 		return geo.Unit{}, geo.FieldError("code", "the body names %s, the path %s", p.Code, code)
 	}
 	g, err := geometryField("geometry", f.Geometry, "Polygon", "MultiPolygon")

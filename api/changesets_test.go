@@ -295,6 +295,9 @@ func TestChangeSetAccess(t *testing.T) {
 		{"unit outside the parent", f.planner, "PUT", path + "/units/990604002001001", gridFeature("x", csBox(f.x, f.y, f.x+0.01, f.y+0.01)), 400, `"field":"code"`},
 		{"open without a title", f.planner, "POST", "/v1/changesets", map[string]any{"parent": f.village}, 400, `"field":"title"`},
 		{"unknown field", f.planner, "POST", path + "/merge", map[string]any{"code": f.grid1, "into": f.grid2}, 400, `"field":"into"`},
+		{"create without a parent", f.planner, "POST", path + "/units", gridFeature("新", csBox(f.x, f.y, f.x+0.001, f.y+0.001)), 400, `"field":"parent_code"`},
+		{"create", f.planner, "POST", path + "/units", map[string]any{"type": "Feature", "geometry": csBox(f.x, f.y, f.x+0.001, f.y+0.001),
+			"properties": map[string]any{"name": "新", "level": "grid", "parent_code": f.village}}, 201, f.village + "003"},
 		{"planner of the town", f.planner, "GET", path + "/units", nil, 200, f.grid1},
 	}
 	for _, c := range cases {

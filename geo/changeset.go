@@ -108,6 +108,7 @@ type ChangeSets interface {
 	ChangeSet(ctx context.Context, id int64) (ChangeSet, error)
 	ChangeSetUnits(ctx context.Context, id int64) ([]EditedUnit, error)
 	PutUnit(ctx context.Context, id int64, u Unit, ifMatch string) (EditedUnit, error)
+	CreateUnit(ctx context.Context, id int64, u Unit) (EditedUnit, error) // the next free code under u.ParentCode
 	DeleteUnit(ctx context.Context, id int64, code, ifMatch string) error
 	ValidateChangeSet(ctx context.Context, id int64) ([]Finding, error)
 	PublishChangeSet(ctx context.Context, id int64, by, overrideReason string) (Publication, error)

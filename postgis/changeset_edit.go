@@ -55,6 +55,43 @@ func (db *DB) PutUnit(ctx context.Context, id int64, u geo.Unit, ifMatch string)
 	return out, nil
 }
 
+// CreateUnit adds a new unit under u.ParentCode to change set id, with the next free code
+// there (u.Code is ignored): for clients that create features without naming them (an OGC
+// API POST). Otherwise as PutUnit; parent_code is required.
+func (db *DB) CreateUnit(ctx context.Context, id int64, u geo.Unit) (geo.EditedUnit, error) {
+	if u.ParentCode == "" {
+		return geo.EditedUnit{}, geo.FieldError("parent_code", "a new unit needs the code of its parent")
+	}
+	tx, cs, err := db.openSetTx(ctx, id)
+	if err != nil {
+		return geo.EditedUnit{}, err
+	}
+	defer tx.Rollback(ctx)
+	v, err := loadView(ctx, tx, cs)
+	if err != nil {
+		return geo.EditedUnit{}, err
+	}
+	if _, ok := v.levelOf(u.ParentCode); !ok || !strings.HasPrefix(u.ParentCode, cs.Parent) {
+		return geo.EditedUnit{}, geo.FieldError("parent_code", "no unit %q in change set %d", u.ParentCode, id)
+	}
+	if u.Code, err = nextCode(ctx, tx, u.ParentCode); err != nil {
+		return geo.EditedUnit{}, err
+	}
+	parentLevel, err := v.checkUnit(&u)
+	if err != nil {
+		return geo.EditedUnit{}, err
+	}
+	u.Geom = geo.Snap(u.Geom, v.snapRefs(u.Code, u.ParentCode), geo.DefaultTolerance)
+	out, err := putEdit(ctx, tx, v, u, parentLevel)
+	if err != nil {
+		return out, err
+	}
+	if err := tx.Commit(ctx); err != nil {
+		return out, unavailable(err)
+	}
+	return out, nil
+}
+
 // stale is the PreconditionFailed answer to an If-Match that does not name etag.
 func stale(code, etag string) error {
 	if etag == "" {

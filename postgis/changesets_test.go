@@ -332,3 +332,28 @@ func TestChangeSetKeepsGridsWithTenHH(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// A unit created without a code gets the next free one under its parent.
+func TestChangeSetCreateUnitNumbers(t *testing.T) {
+	db := pgtest.DB(t)
+	ctx := context.Background()
+	v := seedVillage(t, "990511", 82, 41)
+	cs, err := db.OpenChangeSet(ctx, v.code, "create", "p")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = db.CreateUnit(ctx, cs.ID, geo.Unit{Name: "x", Level: geo.Grid, Geom: square(v.x, v.y, v.x+0.001, v.y+0.001)})
+	if ge := wantKind(t, err, geo.Invalid); ge.Field != "parent_code" {
+		t.Errorf("field %q", ge.Field)
+	}
+	for _, want := range []string{v.code + "003", v.code + "004"} {
+		got, err := db.CreateUnit(ctx, cs.ID, geo.Unit{Code: v.grid1, Name: "新", Level: geo.Grid, ParentCode: v.code,
+			Geom: square(v.x, v.y, v.x+0.001, v.y+0.001)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Code != want || !got.New || got.ETag != `"n.r1"` {
+			t.Errorf("created %s %s, want %s", got.Code, got.ETag, want)
+		}
+	}
+}
