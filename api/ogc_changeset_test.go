@@ -150,6 +150,12 @@ func TestOGCChangeSetEditsLikeQGIS(t *testing.T) {
 	if classes, _ := conf["conformsTo"].([]any); !slices.Contains(classes, any("http://www.opengis.net/spec/ogcapi-features-4/1.0/conf/create-replace-delete")) {
 		t.Fatalf("conformance lacks Part 4: %v", classes)
 	}
+	_, apiDoc := send(t, "GET", f.set+"api", f.planner, nil)
+	paths, _ := apiDoc["paths"].(map[string]any)
+	itemOps, _ := paths["/collections/{collectionId}/items/{featureId}"].(map[string]any)
+	if itemOps["put"] == nil || itemOps["patch"] == nil || itemOps["delete"] == nil {
+		t.Fatalf("the API definition lacks the writes: %v", itemOps)
+	}
 	_, colls := send(t, "GET", f.set+"collections", f.planner, nil)
 	var ids []string
 	for _, c := range colls["collections"].([]any) {
