@@ -2,6 +2,7 @@ package api
 
 import (
 	"encoding/json"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"time"
@@ -206,7 +207,7 @@ func (st *ogcSite) describe(s *Server, r *http.Request, c geo.Collection, extent
 	d := map[string]any{
 		"id":          c.ID,
 		"title":       c.Title,
-		"description": c.Description,
+		"description": st.describeCollection(c),
 		"itemType":    "feature",
 		"crs":         []string{crs84},
 		"storageCrs":  crs84,
@@ -228,6 +229,14 @@ func (st *ogcSite) describe(s *Server, r *http.Request, c geo.Collection, extent
 		d["extent"] = ext
 	}
 	return d
+}
+
+// describeCollection says what a collection of the site holds.
+func (st *ogcSite) describeCollection(c geo.Collection) string {
+	if st.changeSet == nil {
+		return c.Description
+	}
+	return fmt.Sprintf("Every %s under %s as change set %d would leave it; none of it is published until the set is.", c.Level, st.changeSet.Parent, st.changeSet.ID)
 }
 
 // ogcQueryables answers the JSON Schema of the properties a filter may name.

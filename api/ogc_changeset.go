@@ -26,6 +26,7 @@ type ChangeSetEditor interface {
 	ChangeSetUnits(ctx context.Context, id int64) ([]geo.EditedUnit, error)
 	ChangeSetItems(id int64, parent string) geo.ItemReader
 	PutUnit(ctx context.Context, id int64, u geo.Unit, ifMatch string) (geo.EditedUnit, error)
+	CreateUnit(ctx context.Context, id int64, u geo.Unit) (geo.EditedUnit, error)
 	DeleteUnit(ctx context.Context, id int64, code, ifMatch string) error
 }
 

@@ -150,6 +150,12 @@ func TestOGCChangeSetEditsLikeQGIS(t *testing.T) {
 	if classes, _ := conf["conformsTo"].([]any); !slices.Contains(classes, any("http://www.opengis.net/spec/ogcapi-features-4/1.0/conf/create-replace-delete")) {
 		t.Fatalf("conformance lacks Part 4: %v", classes)
 	}
+	_, apiDoc := send(t, "GET", f.set+"api", f.planner, nil)
+	paths, _ := apiDoc["paths"].(map[string]any)
+	itemOps, _ := paths["/collections/{collectionId}/items/{featureId}"].(map[string]any)
+	if itemOps["put"] == nil || itemOps["patch"] == nil || itemOps["delete"] == nil {
+		t.Fatalf("the API definition lacks the writes: %v", itemOps)
+	}
 	_, colls := send(t, "GET", f.set+"collections", f.planner, nil)
 	var ids []string
 	for _, c := range colls["collections"].([]any) {
@@ -173,13 +179,21 @@ func TestOGCChangeSetEditsLikeQGIS(t *testing.T) {
 		t.Fatalf("the set shows grids %v", got)
 	}
 
-	// POST a new grid drawn latitude first, as EPSG:4326 orders its axes.
-	code := f.village + "003"
+	// POST a new grid without a code, as QGIS does, drawn latitude first as EPSG:4326 orders
+	// its axes: it gets the next free code under the village.
 	resp, created := send(t, "POST", items, f.planner,
-		feature(map[string]any{"code": code, "name": "新网格"}, square(f.x+0.002, f.y+0.002, f.x+0.004, f.y+0.004, true)),
+		feature(map[string]any{"name": "新网格"}, square(f.x+0.002, f.y+0.002, f.x+0.004, f.y+0.004, true)),
 		"Content-Type", "application/geo+json", "Content-Crs", "<http://www.opengis.net/def/crs/EPSG/0/4326>")
-	if resp.StatusCode != http.StatusCreated || resp.Header.Get("Location") != items+"/"+code || resp.Header.Get("ETag") == "" {
+	code, _ := created["id"].(string)
+	if resp.StatusCode != http.StatusCreated || len(code) != 15 || !strings.HasPrefix(code, f.village) || code <= f.grid2 ||
+		resp.Header.Get("Location") != items+"/"+code || resp.Header.Get("ETag") == "" {
 		t.Fatalf("POST: %d Location %q ETag %q %v", resp.StatusCode, resp.Header.Get("Location"), resp.Header.Get("ETag"), created)
+	}
+	// A client may also name the code.
+	named := f.village + "099"
+	if resp, body := send(t, "POST", items, f.planner, feature(map[string]any{"code": named, "name": "编号网格"},
+		square(f.x+0.005, f.y+0.005, f.x+0.006, f.y+0.006, false))); resp.StatusCode != http.StatusCreated || body["id"] != named {
+		t.Fatalf("POST with a code: %d %v", resp.StatusCode, body)
 	}
 	resp, got := send(t, "GET", items+"/"+code, f.planner, nil)
 	g, _ := got["geometry"].(map[string]any)
@@ -222,8 +236,10 @@ func TestOGCChangeSetEditsLikeQGIS(t *testing.T) {
 	if resp, _ := send(t, "DELETE", items+"/"+f.grid1, f.planner, nil, "If-Match", newTag); resp.StatusCode != http.StatusPreconditionFailed {
 		t.Fatalf("DELETE with a stale If-Match: %d, want 412", resp.StatusCode)
 	}
-	if resp, _ := send(t, "DELETE", items+"/"+code, f.planner, nil); resp.StatusCode != http.StatusNoContent {
-		t.Fatalf("DELETE: %d", resp.StatusCode)
+	for _, c := range []string{code, named} {
+		if resp, _ := send(t, "DELETE", items+"/"+c, f.planner, nil); resp.StatusCode != http.StatusNoContent {
+			t.Fatalf("DELETE %s: %d", c, resp.StatusCode)
+		}
 	}
 	if resp, _ := send(t, "GET", items+"/"+code, f.planner, nil); resp.StatusCode != 404 {
 		t.Fatalf("a deleted grid: %d, want 404", resp.StatusCode)
@@ -256,11 +272,13 @@ func TestOGCChangeSetRefusals(t *testing.T) {
 		{"no writes on /ogc", "POST", f.srv.URL + "/ogc/collections/grid/items", f.planner, good, nil, 405, ""},
 		{"another CRS", "POST", items, f.planner, good, []string{"Content-Crs", "<http://www.opengis.net/def/crs/EPSG/0/3857>"}, 400, "Content-Crs"},
 		{"not GeoJSON", "POST", items, f.planner, good, []string{"Content-Type", "text/csv"}, 400, "Content-Type"},
-		{"no code", "POST", items, f.planner, feature(map[string]any{"name": "x"}, square(122, 32, 122.001, 32.001, false)), nil, 400, "code"},
+		{"no name", "POST", items, f.planner, feature(map[string]any{"code": f.village + "009"}, square(122, 32, 122.001, 32.001, false)), nil, 400, "name"},
+		{"a parent outside the set", "POST", items, f.planner, feature(map[string]any{"name": "x", "parent_code": "520204103200"}, square(122, 32, 122.001, 32.001, false)), nil, 400, "parent_code"},
 		{"no boundary", "POST", items, f.planner, feature(map[string]any{"code": f.village + "009", "name": "x"}, nil), nil, 400, "geometry"},
 		{"a point", "POST", items, f.planner, feature(map[string]any{"code": f.village + "009", "name": "x"}, map[string]any{"type": "Point", "coordinates": []float64{122, 32}}), nil, 400, "geometry"},
 		{"outside the world", "POST", items, f.planner, feature(map[string]any{"code": f.village + "009", "name": "x"}, square(122, 95, 122.001, 95.001, false)), nil, 400, "geometry"},
 		{"code exists", "POST", items, f.planner, feature(map[string]any{"code": f.grid2, "name": "x"}, square(122, 32, 122.001, 32.001, false)), nil, 409, ""},
+		{"code of a unit at another level", "POST", f.set + "collections/group/items", f.planner, feature(map[string]any{"code": f.grid2, "name": "x"}, square(122, 32, 122.001, 32.001, false)), nil, 409, ""},
 		{"code of another unit", "PUT", items + "/" + f.grid2, f.planner, feature(map[string]any{"code": f.grid1, "name": "x"}, square(122, 32, 122.001, 32.001, false)), nil, 400, "code"},
 		{"PUT without a boundary", "PUT", items + "/" + f.grid2, f.planner, feature(map[string]any{"name": "x"}, nil), nil, 400, "geometry"},
 		{"PUT of no unit", "PUT", items + "/" + f.village + "777", f.planner, good, nil, 404, ""},

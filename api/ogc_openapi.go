@@ -42,6 +42,25 @@ func (s *Server) ogcAPI(w http.ResponseWriter, r *http.Request, st *ogcSite) {
 		}
 		return map[string]any{"get": op}
 	}
+	items := get("the features", itemsParams, "a page of features", mediaGeoJSON)
+	item := get("a feature", []any{collection, feature, param("datetime", "query", "an instant: the version valid then", str)},
+		"the feature", mediaGeoJSON)
+	if st.changeSet != nil {
+		// A change set's page takes Part 4's writes.
+		body := map[string]any{"required": true, "content": map[string]any{mediaGeoJSON: map[string]any{}}}
+		write := func(summary, status, desc string, params []any, withBody bool) map[string]any {
+			op := map[string]any{"summary": summary, "parameters": params,
+				"responses": map[string]any{status: map[string]any{"description": desc}}}
+			if withBody {
+				op["requestBody"] = body
+			}
+			return op
+		}
+		items["post"] = write("add a unit to the change set", "201", "created", []any{collection}, true)
+		item["put"] = write("replace a unit in the change set", "200", "replaced", []any{collection, feature}, true)
+		item["patch"] = write("change part of a unit (JSON merge patch)", "200", "changed", []any{collection, feature}, true)
+		item["delete"] = write("delete a unit in the change set", "204", "deleted", []any{collection, feature}, false)
+	}
 	writeOGC(w, http.StatusOK, mediaOpenAPI, map[string]any{
 		"openapi": "3.0.3",
 		"info":    map[string]any{"title": st.title, "version": "1.0"},
@@ -52,9 +71,8 @@ func (s *Server) ogcAPI(w http.ResponseWriter, r *http.Request, st *ogcSite) {
 			"/collections":                           get("the collections", nil, "the collections", mediaJSON),
 			"/collections/{collectionId}":            get("a collection", []any{collection}, "the collection", mediaJSON),
 			"/collections/{collectionId}/queryables": get("the queryable properties", []any{collection}, "a JSON Schema", mediaSchema),
-			"/collections/{collectionId}/items":      get("the features", itemsParams, "a page of features", mediaGeoJSON),
-			"/collections/{collectionId}/items/{featureId}": get("a feature", []any{collection, feature,
-				param("datetime", "query", "an instant: the version valid then", str)}, "the feature", mediaGeoJSON),
+			"/collections/{collectionId}/items":      items,
+			"/collections/{collectionId}/items/{featureId}": item,
 		},
 	})
 }

@@ -210,6 +210,8 @@ func readDatetime(s string) (*geo.Interval, error) {
 // readTime reads an RFC 3339 date-time (an instant: lo = hi) or a date (its first and last
 // instants).
 func readTime(s string) (lo, hi time.Time, err error) {
+	// A + of a time zone that was not percent-encoded arrives as a space.
+	s = strings.ReplaceAll(s, " ", "+")
 	if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
 		return t, t, nil
 	}

@@ -436,6 +436,7 @@ func TestOGCItemsDatetime(t *testing.T) {
 		{"an interval before the rename", "../" + at(renamed.Add(-time.Microsecond)), "旧名县"},
 		{"an open interval", at(created) + "/..", "新名县"},
 		{"a day long ago", "2001-01-01", ""},
+		{"a time zone's + not encoded", renamed.UTC().Format("2006-01-02T15:04:05.999999999-07:00"), "新名县"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -15,8 +15,10 @@ import (
 // name, parent_code and version (read only); other properties are ignored, and attributes
 // the unit holds beyond them are kept.
 
-// ogcCreate serves POST .../items: a new unit of the collection's level, its code in the
-// properties. 201 with its Location and ETag.
+// ogcCreate serves POST .../items: a new unit of the collection's level. Its code is the
+// one in the properties, or else the next free one under its parent_code (by default the
+// set's parent): QGIS does not number the features it creates. 201 with its Location and
+// ETag.
 func (s *Server) ogcCreate(w http.ResponseWriter, r *http.Request, st *ogcSite) {
 	c, err := st.collectionOf(r)
 	if err != nil {
@@ -28,10 +30,7 @@ func (s *Server) ogcCreate(w http.ResponseWriter, r *http.Request, st *ogcSite) 
 		s.writeError(w, r, err)
 		return
 	}
-	code, ok, err := fb.text("code")
-	if err == nil && (!ok || code == "") {
-		err = geo.FieldError("code", "a new unit needs its code in the properties: its parent's code and three digits")
-	}
+	code, _, err := fb.text("code")
 	if err == nil && !fb.hasGeom {
 		err = geo.FieldError("geometry", "a unit needs a boundary")
 	}
@@ -39,19 +38,30 @@ func (s *Server) ogcCreate(w http.ResponseWriter, r *http.Request, st *ogcSite) 
 		s.writeError(w, r, err)
 		return
 	}
-	if _, err := st.reader.Item(r.Context(), c, code, nil); err == nil {
-		s.writeError(w, r, geo.Errorf(geo.Conflict, "%s %s exists in the change set: PUT or PATCH changes it", c.Level, code))
-		return
-	} else if geo.KindOf(err) != geo.NotFound {
-		s.writeError(w, r, err)
-		return
-	}
-	u := geo.Unit{Code: code, Level: c.Level, Geom: fb.geom}
+	u := geo.Unit{Code: code, Level: c.Level, Geom: fb.geom, ParentCode: st.changeSet.Parent}
 	if err := fb.apply(&u, c, true); err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	s.putUnit(w, r, st, c, u, "", http.StatusCreated)
+	if code == "" {
+		eu, err := s.deps.OGCChangeSets.CreateUnit(r.Context(), st.changeSet.ID, u)
+		s.answerEdit(w, r, st, c, eu, err, http.StatusCreated)
+		return
+	}
+	// A code is one unit's, whatever its level (a group and a grid both have 15 digits).
+	units, err := s.deps.OGCChangeSets.ChangeSetUnits(r.Context(), st.changeSet.ID)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	for _, x := range units {
+		if x.Code == code {
+			s.writeError(w, r, geo.Errorf(geo.Conflict, "%s %s exists in the change set: PUT or PATCH changes it", x.Level, code))
+			return
+		}
+	}
+	eu, err := s.deps.OGCChangeSets.PutUnit(r.Context(), st.changeSet.ID, u, "")
+	s.answerEdit(w, r, st, c, eu, err, http.StatusCreated)
 }
 
 // ogcReplace serves PUT .../items/{code}: the unit's name, parent and boundary replaced.
@@ -93,7 +103,8 @@ func (s *Server) changeUnit(w http.ResponseWriter, r *http.Request, st *ogcSite,
 		s.writeError(w, r, err)
 		return
 	}
-	s.putUnit(w, r, st, c, u, r.Header.Get("If-Match"), http.StatusOK)
+	eu, err := s.deps.OGCChangeSets.PutUnit(r.Context(), st.changeSet.ID, u, r.Header.Get("If-Match"))
+	s.answerEdit(w, r, st, c, eu, err, http.StatusOK)
 }
 
 // apply sets the unit's name and parent from the properties; a replacement must name it.
@@ -131,9 +142,8 @@ func (fb featureBody) apply(u *geo.Unit, c geo.Collection, replace bool) error {
 	return nil
 }
 
-// putUnit stores u as the set's edit and answers with the feature as the set now shows it.
-func (s *Server) putUnit(w http.ResponseWriter, r *http.Request, st *ogcSite, c geo.Collection, u geo.Unit, ifMatch string, status int) {
-	eu, err := s.deps.OGCChangeSets.PutUnit(r.Context(), st.changeSet.ID, u, ifMatch)
+// answerEdit answers a write with the feature as the set now shows it (or with err).
+func (s *Server) answerEdit(w http.ResponseWriter, r *http.Request, st *ogcSite, c geo.Collection, eu geo.EditedUnit, err error, status int) {
 	if err != nil {
 		s.writeError(w, r, err)
 		return

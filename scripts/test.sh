@@ -32,7 +32,7 @@ else
   log "fuzzing each parser for ${GRIDMAP_FUZZTIME:-3s}"
   for target in FuzzParseLonLat:./geo/ FuzzParseGrant:./geo/access/ FuzzReadUnits:./geo/importfile/ \
       FuzzReadCSV:./geo/importfile/ FuzzCSVPoints:./wire/ FuzzJSONPoints:./wire/ FuzzNDJSONPoints:./wire/ \
-      FuzzGeoJSONPoints:./wire/ FuzzIDs:./wire/ FuzzParseZXY:./api/ FuzzParse:./geo/cql2/; do
+      FuzzGeoJSONPoints:./wire/ FuzzIDs:./wire/ FuzzParseZXY:./api/ FuzzParse:./geo/cql2/ FuzzFilterSQL:./postgis/; do
     if ! out=$(go test -run '^$' -fuzz "^${target%%:*}\$" -fuzztime "${GRIDMAP_FUZZTIME:-3s}" "${target#*:}" 2>&1); then
       printf '%s\n' "$out" | tail -40; exit 1
     fi
