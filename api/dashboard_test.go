@@ -61,7 +61,9 @@ func TestDashboardInABrowser(t *testing.T) {
 			if i > 0 {
 				q = openBrowser(t, browser)
 			}
+			tiles0, bytes0 := tileRequests.Load(), tileBytes.Load()
 			f := firstVisit(t, q, srv.URL)
+			t.Logf("tiles of the first view: %d requests, %.0f KB sent", tileRequests.Load()-tiles0, float64(tileBytes.Load()-bytes0)/1024)
 			loads, idles = append(loads, f.Times.Load), append(idles, f.Times.Idle)
 			t.Logf("first visit to /: first contentful paint %.0f ms; the map's first complete frame (MapLibre's load) %.0f ms, with every tile (first idle) %.0f ms; %d requests, %.0f KB transferred, %.0f KB uncompressed; steps (ms) %+v",
 				f.FCP, f.Times.Load, f.Times.Idle, f.Requests, f.Transferred/1024, f.Uncompressed/1024, f.Times)

@@ -13,6 +13,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -167,6 +168,10 @@ func mapPageServer(t *testing.T, db *postgis.DB, opts ...func(*api.Deps)) (*http
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		rec := &statusRecorder{ResponseWriter: w, status: 200}
 		h.ServeHTTP(rec, r)
+		if strings.HasPrefix(r.URL.Path, "/tiles/public/") {
+			tileRequests.Add(1)
+			tileBytes.Add(rec.bytes)
+		}
 		if rec.status >= 300 && rec.status != http.StatusNotModified {
 			mu.Lock()
 			failed = append(failed, fmt.Sprintf("%s: %d", r.URL, rec.status))
@@ -373,7 +378,19 @@ func nearColour(img image.Image, x, y int, c [3]int) bool {
 type statusRecorder struct {
 	http.ResponseWriter
 	status int
+	bytes  int64
 }
+
+func (r *statusRecorder) Write(b []byte) (int, error) {
+	n, err := r.ResponseWriter.Write(b)
+	r.bytes += int64(n)
+	return n, err
+}
+
+// tileRequests and tileBytes count the public tiles the map page servers sent (bodies as
+// sent, gzipped when asked): MapLibre fetches tiles in its workers, whose requests the
+// page's own resource timings do not list.
+var tileRequests, tileBytes atomic.Int64
 
 func (r *statusRecorder) WriteHeader(code int) {
 	r.status = code

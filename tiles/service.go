@@ -65,7 +65,6 @@ type Service struct {
 	units   map[string]*geo.Unit // for re-drawing a grid when its people change
 	workers map[string]string    // grid code -> grid workers' names
 	counts  map[string]int       // grid code -> households, drawn as the grid's density
-	hhGrid  map[string]string    // household id -> its grid, to count a household's move or delete
 }
 
 var _ geo.ChangeSink = (*Service)(nil)
@@ -76,12 +75,9 @@ var _ geo.ChangeSink = (*Service)(nil)
 func NewService(st geo.State, cacheBytes int64) (*Service, error) {
 	s := &Service{cache: NewCache(cacheBytes), sets: map[string]*atomic.Pointer[Set]{},
 		units: make(map[string]*geo.Unit, len(st.Units)), workers: Workers(st.People),
-		counts: GridCounts(st.Households), hhGrid: make(map[string]string, len(st.Households))}
+		counts: GridCounts(st.Households)}
 	for i := range st.Units {
 		s.units[st.Units[i].Code] = &st.Units[i]
-	}
-	for _, h := range st.Households {
-		s.hhGrid[h.ID] = gridOfTenHH(h.UnitCode)
 	}
 	// The private tileset is the public one plus households: it shares the public layers
 	// (the features of every unit and reference feature, projected once).
@@ -108,10 +104,15 @@ func (s *Service) unitFeatures(u *geo.Unit) (Feature, Feature) {
 	return byLayer[string(u.Level)][0], labels[0]
 }
 
-// countHousehold moves household id's count from the grid it was counted in to grid (""
-// when it is gone) and marks both for redrawing when they differ.
+// countHousehold moves household id's count from the grid it was counted in (the private
+// set's household layer says which: no second map of every household) to grid ("" when it
+// is gone), and marks both for redrawing when they differ. Apply calls it before the sets
+// are updated, and once per household of a batch.
 func (s *Service) countHousehold(id, grid string, redraw map[string]bool) {
-	was, known := s.hhGrid[id]
+	was, known := "", false
+	if unit, ok := s.sets[Private].Load().householdUnit(id); ok {
+		was, known = gridOfTenHH(unit), true
+	}
 	if known && was == grid {
 		return
 	}
@@ -121,13 +122,10 @@ func (s *Service) countHousehold(id, grid string, redraw map[string]bool) {
 		}
 		redraw[was] = true
 	}
-	if grid == "" {
-		delete(s.hhGrid, id)
-		return
+	if grid != "" {
+		s.counts[grid]++
+		redraw[grid] = true
 	}
-	s.hhGrid[id] = grid
-	s.counts[grid]++
-	redraw[grid] = true
 }
 
 // Seq returns the change-log position the tile sets reflect.

@@ -175,3 +175,22 @@ func (s *Set) layer(name string) *layer {
 	}
 	return nil
 }
+
+// householdUnit returns the ten-household unit code of the household with the given id in
+// the set's household layer; false when the set has no such layer or household.
+func (s *Set) householdUnit(id string) (string, bool) {
+	i := slices.IndexFunc(s.specs, func(l LayerSpec) bool { return l.Name == LayerHousehold })
+	if i < 0 {
+		return "", false
+	}
+	f, ok := s.layers[i].byKey.get(id)
+	if !ok {
+		return "", false
+	}
+	for _, p := range f.props {
+		if p.key == "unit_code" && p.val.kind == vString {
+			return p.val.s, true
+		}
+	}
+	return "", false
+}

@@ -136,14 +136,17 @@ type Directory struct {
 	tenhhGrid  map[string]string       // ten-household unit code -> grid code
 	tenhhName  map[string]string
 	households map[string]household  // id -> where it counts
+	tenhhIndex map[string]int32      // ten-household unit code -> its place in tenhhCodes
+	tenhhCodes []string              // each code once, so that households share it
 	counts     map[string]TenHHStats // ten-household unit code -> counts
 	areas      map[string]float64    // unit code -> km² of its own boundary
 	initials   map[string]string     // name -> pinyin initials
 }
 
+// household is where a household counts: 8 bytes per household, the code kept once.
 type household struct {
-	tenhh   string
-	members int
+	tenhh   int32 // index in tenhhCodes
+	members int32
 }
 
 var _ geo.ChangeSink = (*Directory)(nil)
@@ -155,7 +158,8 @@ func New(in Input) *Directory {
 		units: make(map[string]*geo.Unit, len(in.Units)), people: publicPeople(in.People),
 		tenhhGrid: make(map[string]string, len(in.TenHH)), tenhhName: make(map[string]string, len(in.TenHH)),
 		households: make(map[string]household, len(in.Households)), counts: map[string]TenHHStats{},
-		areas: make(map[string]float64, len(in.Units)), initials: map[string]string{},
+		tenhhIndex: map[string]int32{},
+		areas:      make(map[string]float64, len(in.Units)), initials: map[string]string{},
 	}
 	for i := range in.Units {
 		d.setUnit(&in.Units[i])
@@ -226,7 +230,13 @@ func (d *Directory) setUnit(u *geo.Unit) {
 }
 
 func (d *Directory) addHousehold(h geo.Household) {
-	d.households[h.ID] = household{h.UnitCode, h.Members}
+	i, ok := d.tenhhIndex[h.UnitCode]
+	if !ok {
+		i = int32(len(d.tenhhCodes))
+		d.tenhhIndex[h.UnitCode] = i
+		d.tenhhCodes = append(d.tenhhCodes, h.UnitCode)
+	}
+	d.households[h.ID] = household{i, int32(h.Members)}
 	c := d.counts[h.UnitCode]
 	c.Households++
 	c.Members += h.Members
@@ -239,13 +249,14 @@ func (d *Directory) removeHousehold(id string) {
 		return
 	}
 	delete(d.households, id)
-	c := d.counts[h.tenhh]
+	code := d.tenhhCodes[h.tenhh]
+	c := d.counts[code]
 	c.Households--
-	c.Members -= h.members
+	c.Members -= int(h.members)
 	if c.Households <= 0 {
-		delete(d.counts, h.tenhh)
+		delete(d.counts, code)
 	} else {
-		d.counts[h.tenhh] = c
+		d.counts[code] = c
 	}
 }
 
