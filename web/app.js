@@ -89,7 +89,8 @@ function el(tag, attrs = {}, ...children) {
 // is switched on) and one outline layer per level for the chosen unit (matching nothing
 // until a unit is chosen).
 function withOverlays(style) {
-  const source = Object.keys(style.sources)[0];
+  // The units' vector tiles (a configured basemap adds raster sources beside them).
+  const source = Object.keys(style.sources).find((k) => style.sources[k].type === 'vector');
   const layers = style.layers;
   const at = layers.findIndex((l) => l.id === 'grid-line');
   const gridLine = layers[at];

@@ -2,7 +2,9 @@ package main_test
 
 import (
 	"context"
+	"fmt"
 	"math"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -10,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/gridmap/gridmap/postgis/pgtest"
+	"github.com/jackc/pgx/v5/pgxpool"
 )
 
 // ogr2ogr runs GDAL in the test itself, to write files the way other departments' tools do.
@@ -29,10 +32,44 @@ func needGDAL(t *testing.T) {
 	}
 }
 
-// unitAreas reads every sample unit's code, name and area on the spheroid.
-func unitAreas(t *testing.T) map[string][2]any {
+// ownDatabase makes an empty database for one test, migrated by the binary, and drops it at
+// the end: the round trips reload the whole sample county, which other tests of the package
+// change in the shared database.
+func ownDatabase(t *testing.T, bin string) (*pgxpool.Pool, string) {
 	t.Helper()
-	rows, err := pgtest.Pool(t).Query(context.Background(),
+	pgtest.DB(t)
+	name := fmt.Sprintf("gridmap_gdal_%d", os.Getpid())
+	admin := pgtest.Pool(t)
+	ctx := context.Background()
+	if _, err := admin.Exec(ctx, "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := admin.Exec(ctx, "CREATE DATABASE "+name); err != nil {
+		t.Fatal(err)
+	}
+	u, err := url.Parse(pgtest.URL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	u.Path = "/" + name
+	if out, code := run(bin, []string{"DATABASE_URL=" + u.String()}, "migrate"); code != 0 {
+		t.Fatalf("migrate: %s", out)
+	}
+	pool, err := pgxpool.New(ctx, u.String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		pool.Close()
+		admin.Exec(context.Background(), "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)")
+	})
+	return pool, u.String()
+}
+
+// unitAreas reads every sample unit's code, name and area on the spheroid.
+func unitAreas(t *testing.T, pool *pgxpool.Pool) map[string][2]any {
+	t.Helper()
+	rows, err := pool.Query(context.Background(),
 		`SELECT code, name, ST_Area(geom::geography) FROM units WHERE county_code = '520204' AND geom IS NOT NULL`)
 	if err != nil {
 		t.Fatal(err)
@@ -57,9 +94,9 @@ func unitAreas(t *testing.T) map[string][2]any {
 // GDAL changes nothing.
 func TestGDALRoundTrips(t *testing.T) {
 	needGDAL(t)
-	pgtest.DB(t)
 	bin := gridmap(t)
-	env := []string{"DATABASE_URL=" + pgtest.URL()}
+	pool, dbURL := ownDatabase(t, bin)
+	env := []string{"DATABASE_URL=" + dbURL}
 	dir := t.TempDir()
 	gen := filepath.Join(dir, "gen")
 	if out, code := run(bin, env, "generate", "-county", "../../data/sample/520204-county.geojson",
@@ -70,13 +107,13 @@ func TestGDALRoundTrips(t *testing.T) {
 	if out, code := run(bin, env, "import", "-q", "units", units); code != 0 {
 		t.Fatalf("import: %s", out)
 	}
-	want := unitAreas(t)
+	want := unitAreas(t, pool)
 	if len(want) < 2000 {
 		t.Fatalf("%d units loaded", len(want))
 	}
 	same := func(t *testing.T) {
 		t.Helper()
-		got := unitAreas(t)
+		got := unitAreas(t, pool)
 		if len(got) != len(want) {
 			t.Fatalf("%d units after the round trip, %d before", len(got), len(want))
 		}

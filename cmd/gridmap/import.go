@@ -140,6 +140,10 @@ func importFile(ctx context.Context, db *postgis.DB, kind importfile.Kind, path 
 	if path == "-" {
 		name = "stdin"
 	}
+	enc := opt.encoding
+	if r != nil {
+		enc = "" // GDAL's output is UTF-8 whatever the file was
+	}
 	if r == nil {
 		in, err := openInput(path)
 		if err != nil {
@@ -152,10 +156,6 @@ func importFile(ctx context.Context, db *postgis.DB, kind importfile.Kind, path 
 	var progress postgis.Progress
 	if !opt.quiet {
 		progress = newProgressPrinter(name, os.Stderr, start).report
-	}
-	enc := opt.encoding
-	if r != nil {
-		enc = "" // GDAL's output is UTF-8 whatever the file was
 	}
 	rep, err := db.ImportWith(ctx, kind, name, r, postgis.ImportOptions{Progress: progress, Repair: opt.repair, Encoding: enc,
 		AllowGaps: opt.allowGaps,
