@@ -37,6 +37,33 @@ func (s *Server) routeChangeSets() {
 	r.Post("/v1/changesets/{id}/validate", s.validateChangeSet)
 	r.Post("/v1/changesets/{id}/publish", s.publishChangeSet)
 	r.Post("/v1/changesets/{id}/discard", s.discardChangeSet)
+	r.Get("/v1/changesets/{id}/tiles/{z}/{x}/{y}.mvt", s.changeSetTile)
+}
+
+// changeSetTile answers GET /v1/changesets/{id}/tiles/{z}/{x}/{y}.mvt: the set's preview,
+// drawn as it stands (never cached: every edit changes it), for planners over its parent.
+func (s *Server) changeSetTile(w http.ResponseWriter, r *http.Request) {
+	cs, ok := s.changeSetOf(w, r, access.EditChangeSets)
+	if !ok {
+		return
+	}
+	z, x, y, err := parseZXY(chi.URLParam(r, "z"), chi.URLParam(r, "x"), chi.URLParam(r, "y"))
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	tile, err := s.deps.ChangeSets.ChangeSetTile(r.Context(), cs.ID, z, x, y)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", "application/vnd.mapbox-vector-tile")
+	w.Header().Set("Cache-Control", "no-store")
+	if len(tile) == 0 {
+		w.WriteHeader(http.StatusNoContent)
+		return
+	}
+	w.Write(tile)
 }
 
 // changeSetOf returns the set the path names, once the caller may do action over its

@@ -113,6 +113,8 @@ type ChangeSets interface {
 	ValidateChangeSet(ctx context.Context, id int64) ([]Finding, error)
 	PublishChangeSet(ctx context.Context, id int64, by, overrideReason string) (Publication, error)
 	DiscardChangeSet(ctx context.Context, id int64, by string) error
+	// ChangeSetTile draws tile z/x/y of the set's draft (Mapbox Vector Tile, a layer per level).
+	ChangeSetTile(ctx context.Context, id int64, z, x, y uint32) ([]byte, error)
 
 	SplitUnit(ctx context.Context, id int64, code string, line orb.LineString, newName string) ([]EditedUnit, error)
 	MergeUnits(ctx context.Context, id int64, keep, other string) ([]EditedUnit, error)

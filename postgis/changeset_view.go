@@ -28,22 +28,12 @@ type viewUnit struct {
 	parentLevel string
 }
 
-// changeSetViewSQL: $1 set id, $2 its parent code. Every stored descendant of the parent
-// (the codes after it up to its code and ":", the byte after "9": units_code_prefix_idx),
-// each replaced by the set's edit where there is one, and the units the set creates.
+// changeSetViewSQL: $1 set id, $2 its parent code: the set's view (changeset_view,
+// migration 012), deleted units included.
 const changeSetViewSQL = `
-WITH e AS (SELECT * FROM changeset_units WHERE changeset_id = $1),
-u AS (SELECT * FROM units WHERE code ~>~ $2 AND code ~<~ ($2 || ':'))
-SELECT coalesce(e.code, u.code),
-       CASE WHEN e.code IS NULL THEN u.level ELSE e.level END,
-       CASE WHEN e.code IS NULL THEN u.name ELSE e.name END,
-       CASE WHEN e.code IS NULL THEN coalesce(u.parent_code, '') ELSE e.parent_code END,
-       CASE WHEN e.code IS NULL THEN coalesce(u.parent_level, '') ELSE e.parent_level END,
-       ST_AsBinary(CASE WHEN e.code IS NULL THEN u.geom ELSE e.geom END),
-       CASE WHEN e.code IS NULL THEN u.attrs ELSE e.attrs END,
-       coalesce(CASE WHEN e.code IS NULL THEN u.version ELSE e.base_version END, 0),
-       coalesce(e.revision, 0), coalesce(e.deleted, false)
-FROM u FULL JOIN e ON e.code = u.code
+SELECT code, level, name, coalesce(parent_code, ''), coalesce(parent_level, ''), ST_AsBinary(geom), attrs,
+       version, revision, deleted
+FROM changeset_view($1, $2)
 ORDER BY 1`
 
 const storedUnitSQL = `

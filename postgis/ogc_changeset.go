@@ -15,23 +15,9 @@ import (
 // edit is based on, and revision counts the set's edits of a unit: with the version it
 // makes the ETag, as geo.UnitETag does for PutUnit and DeleteUnit.
 
-// changeSetUnitsView: %[1]s the set's id, %[2]s its parent code (placeholders). The
-// descendants of the parent are a range of codes (digits sort before ':'), which the prefix
-// index of units answers.
-const changeSetUnitsView = `
-SELECT * FROM (
-    SELECT coalesce(e.code, u.code) AS code,
-           CASE WHEN e.code IS NULL THEN u.level ELSE e.level END AS level,
-           CASE WHEN e.code IS NULL THEN u.name ELSE e.name END AS name,
-           CASE WHEN e.code IS NULL THEN u.parent_code ELSE e.parent_code END AS parent_code,
-           coalesce(CASE WHEN e.code IS NULL THEN u.version ELSE e.base_version END, 0) AS version,
-           CASE WHEN e.code IS NULL THEN u.valid_from END AS valid_from,
-           CASE WHEN e.code IS NULL THEN u.geom ELSE e.geom END AS geom,
-           coalesce(e.revision, 0) AS revision,
-           coalesce(e.deleted, false) AS deleted
-    FROM (SELECT * FROM units WHERE code ~>~ %[2]s AND code ~<~ (%[2]s || ':')) u
-    FULL JOIN (SELECT * FROM changeset_units WHERE changeset_id = %[1]s) e ON e.code = u.code
-) v WHERE NOT deleted`
+// changeSetUnitsView: %[1]s the set's id, %[2]s its parent code (placeholders): the set's
+// view (changeset_view, migration 012) without the units it deletes.
+const changeSetUnitsView = `SELECT * FROM changeset_view(%[1]s, %[2]s) v WHERE NOT deleted`
 
 // ChangeSetItems reads the units of change set id (over the unit parent) for its OGC API
 // landing page. Reading an unknown set finds nothing; the caller checks the set exists.
