@@ -17,7 +17,7 @@ import (
 // offers Find (the in-memory index) is answered without allocating by answerFound, byte for
 // byte as below, and every other resolver, or a point Find leaves, takes the general road.
 func (s *Server) resolvePoint(w http.ResponseWriter, r *http.Request) {
-	lon, lat, at, err := lookupPointAt(r)
+	lon, lat, at, hasAt, err := lookupPointAt(r)
 	if err != nil {
 		// Gauss–Krüger metres (crs=EPSG:45xx&x=..&y=..) fail the lon/lat reading; only then
 		// is the query looked at again, so the usual lookup pays nothing for them.
@@ -26,10 +26,10 @@ func (s *Server) resolvePoint(w http.ResponseWriter, r *http.Request) {
 		}
 		return
 	}
-	if at != nil {
+	if hasAt {
 		ctx, cancel := context.WithTimeout(r.Context(), s.deps.Timeout)
 		defer cancel()
-		s.resolvePointAt(w, r.WithContext(ctx), lon, lat, *at)
+		s.resolvePointAt(w, r.WithContext(ctx), lon, lat, at)
 		return
 	}
 	if f, ok := s.deps.Resolver.(chainFinder); ok && answerFound(w, lon, lat, f) {
@@ -51,30 +51,27 @@ func (s *Server) resolvePoint(w http.ResponseWriter, r *http.Request) {
 // parameter at fault. The usual query is read without decoding or allocating (plainQuery);
 // any other goes through url.ParseQuery. Either way it is read once.
 func lookupPoint(r *http.Request) (lon, lat float64, err error) {
-	lon, lat, _, err = lookupPointAt(r)
+	lon, lat, _, _, err = lookupPointAt(r)
 	return lon, lat, err
 }
 
-// lookupPointAt is lookupPoint that also returns the text of at= (nil when the query has
-// none), for an as-of lookup.
-func lookupPointAt(r *http.Request) (lon, lat float64, at *string, err error) {
+// lookupPointAt is lookupPoint that also returns the text of at= and whether the query has
+// one, for an as-of lookup.
+func lookupPointAt(r *http.Request) (lon, lat float64, at string, hasAt bool, err error) {
 	q, ok := plainQueryAt(r.URL.RawQuery)
 	if !ok {
 		v := r.URL.Query()
 		q = plainParams{lon: v.Get("lon"), lat: v.Get("lat"), crs: v.Get("crs"), at: v.Get("at"), hasAt: v.Has("at")}
 	}
 	if lon, lat, err = geo.ParseLonLat(q.lon, q.lat); err != nil {
-		return 0, 0, nil, err
+		return 0, 0, "", false, err
 	}
 	toWGS84, err := geo.ParseCRS(q.crs)
 	if err != nil {
-		return 0, 0, nil, err
+		return 0, 0, "", false, err
 	}
 	lon, lat = toWGS84(lon, lat)
-	if q.hasAt {
-		at = &q.at
-	}
-	return lon, lat, at, nil
+	return lon, lat, q.at, q.hasAt, nil
 }
 
 // householdChain answers GET /v1/households/{id}/chain.

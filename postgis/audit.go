@@ -18,11 +18,19 @@ func (db *DB) Audit(ctx context.Context, recs ...access.Record) error {
 	if len(recs) == 0 {
 		return nil
 	}
-	return db.access().audits.do(ctx, recs)
+	return db.access().statements.do(ctx, accessItem{recs: recs})
 }
 
 // insertAudit stores entries in one statement.
 func (db *DB) insertAudit(ctx context.Context, recs []access.Record) error {
+	if _, err := db.pool.Exec(ctx, insertAuditSQL, auditArgs(recs)...); err != nil {
+		return unavailable(err)
+	}
+	return nil
+}
+
+// auditArgs are insertAuditSQL's arguments for recs: one array per column.
+func auditArgs(recs []access.Record) []any {
 	cols := make([][]string, 5)
 	details := make([]*string, len(recs))
 	for i, r := range recs {
@@ -33,10 +41,7 @@ func (db *DB) insertAudit(ctx context.Context, recs []access.Record) error {
 			details[i] = &d
 		}
 	}
-	if _, err := db.pool.Exec(ctx, insertAuditSQL, cols[0], cols[1], cols[2], cols[3], cols[4], details); err != nil {
-		return unavailable(err)
-	}
-	return nil
+	return []any{cols[0], cols[1], cols[2], cols[3], cols[4], details}
 }
 
 const auditSinceSQL = `

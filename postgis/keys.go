@@ -136,7 +136,7 @@ func (db *DB) KeyIdentityDeferred(ctx context.Context, token string) (*access.Id
 	ks := keySecret{id: id, hash: sha256.Sum256([]byte(secret))}
 	groups := db.access()
 	if known := groups.cached(ks); known != nil {
-		check := groups.keyChecks.start(id)
+		check := groups.statements.start(accessItem{keyID: id})
 		return known, func() error {
 			err := check.wait(ctx)
 			if geo.KindOf(err) == geo.Unauthenticated {
