@@ -63,7 +63,27 @@ func TestBasemapDrawnUnderTheMap(t *testing.T) {
 	if fetched.Load() == 0 {
 		t.Fatal("the page fetched no basemap tile")
 	}
-	shot := page.screenshot(t)
+	if share := magentaShare(t, page.screenshot(t)); share < 0.3 {
+		t.Errorf("%.1f%% of the screenshot shows the basemap's colour; want most of it", share*100)
+	}
+	// The page's opacity slider fades the basemap out.
+	eval[bool](t, page, `(() => {
+		const s = document.getElementById('basemap-opacity');
+		s.value = 0;
+		s.dispatchEvent(new Event('input'));
+		return new Promise((done) => window.gridmapMap.once('idle', () => done(true)));
+	})()`)
+	if share := magentaShare(t, page.screenshot(t)); share > 0.01 {
+		t.Errorf("%.1f%% of the screenshot still shows the basemap at opacity 0", share*100)
+	}
+	if f := failures(); len(f) > 0 {
+		t.Errorf("requests that failed: %v", f)
+	}
+}
+
+// magentaShare is the share of a screenshot's pixels that show the test basemap's colour.
+func magentaShare(t *testing.T, shot []byte) float64 {
+	t.Helper()
 	decoded, err := png.Decode(bytes.NewReader(shot))
 	if err != nil {
 		t.Fatal(err)
@@ -78,10 +98,5 @@ func TestBasemapDrawnUnderTheMap(t *testing.T) {
 			}
 		}
 	}
-	if share := float64(tinted) / float64(b.Dx()*b.Dy()); share < 0.3 {
-		t.Errorf("%.1f%% of the screenshot shows the basemap's colour; want most of it", share*100)
-	}
-	if f := failures(); len(f) > 0 {
-		t.Errorf("requests that failed: %v", f)
-	}
+	return float64(tinted) / float64(b.Dx()*b.Dy())
 }

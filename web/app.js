@@ -156,6 +156,15 @@ function drawLayerSwitcher(map) {
     });
     box.append(el('label', {}, input, swatchOf(map, key), t(key)));
   }
+  // A configured basemap (serve -basemap: imagery to trace on) gets an opacity slider.
+  const basemaps = map.getStyle().layers.filter((l) => l.metadata && l.metadata['gridmap:basemap']);
+  if (basemaps.length > 0) {
+    const slider = el('input', { type: 'range', min: 0, max: 100, value: 100, id: 'basemap-opacity' });
+    slider.addEventListener('input', () => {
+      for (const l of basemaps) map.setPaintProperty(l.id, 'raster-opacity', slider.value / 100);
+    });
+    box.append(el('label', { class: 'basemap' }, t('basemap'), slider));
+  }
 }
 
 // swatchOf returns a small sample of how the style draws a group: a level's boundary line,
