@@ -209,7 +209,7 @@ func (st *ogcSite) describe(s *Server, r *http.Request, c geo.Collection, extent
 		"title":       c.Title,
 		"description": st.describeCollection(c),
 		"itemType":    "feature",
-		"crs":         []string{crs84},
+		"crs":         answerCRSs,
 		"storageCrs":  crs84,
 		"links": []ogcLink{
 			{Href: st.url(s, r, path), Rel: "self", Type: mediaJSON, Title: "this collection"},
@@ -273,3 +273,14 @@ func writeOGC(w http.ResponseWriter, status int, mediaType string, v any) {
 		slog.Debug("writing response", "err", err)
 	}
 }
+
+// answerCRSs are the CRSs items are served in (crs=): CRS84, and the CGCS2000 3-degree
+// Gauss–Krüger zones without a zone prefix (EPSG:4534-4554), which surveyors use; the other
+// zones (EPSG:4491-4533) are taken too.
+var answerCRSs = func() []string {
+	out := []string{crs84}
+	for code := 4534; code <= 4554; code++ {
+		out = append(out, fmt.Sprintf("%s%d", gkPrefix, code))
+	}
+	return out
+}()

@@ -71,7 +71,7 @@ func (s *Server) ogcItems(w http.ResponseWriter, r *http.Request, st *ogcSite) {
 	if q.Offset > 0 {
 		fc.Links = append(fc.Links, ogcLink{Href: st.pageURL(s, r, path, q.Limit, max(0, q.Offset-q.Limit)), Rel: "prev", Type: mediaGeoJSON, Title: "the previous page"})
 	}
-	w.Header().Set("Content-Crs", crs84Head)
+	w.Header().Set("Content-Crs", contentCRS(q.SRID))
 	writeOGC(w, http.StatusOK, mediaGeoJSON, fc)
 }
 
@@ -107,11 +107,10 @@ func (s *Server) ogcItem(w http.ResponseWriter, r *http.Request, st *ogcSite) {
 		s.writeError(w, r, err)
 		return
 	}
-	if c := v.Get("crs"); c != "" {
-		if uri, _, err := readCRS("crs", c); err != nil || uri != crs84 {
-			s.writeError(w, r, geo.FieldError("crs", "features are served in %s only", crs84))
-			return
-		}
+	srid, err := readOutputCRS(v.Get("crs"))
+	if err != nil {
+		s.writeError(w, r, err)
+		return
 	}
 	var at *geo.Interval
 	if d, ok := v["datetime"]; ok {
@@ -121,7 +120,7 @@ func (s *Server) ogcItem(w http.ResponseWriter, r *http.Request, st *ogcSite) {
 		}
 	}
 	id := chi.URLParam(r, "feature")
-	it, err := st.reader.Item(r.Context(), c, id, at)
+	it, err := st.reader.Item(r.Context(), c, id, at, srid)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -138,6 +137,6 @@ func (s *Server) ogcItem(w http.ResponseWriter, r *http.Request, st *ogcSite) {
 		{Href: st.url(s, r, base+"/items/"+url.PathEscape(it.ID)), Rel: "self", Type: mediaGeoJSON, Title: "this feature"},
 		{Href: st.url(s, r, base), Rel: "collection", Type: mediaJSON, Title: "the collection"},
 	}
-	w.Header().Set("Content-Crs", crs84Head)
+	w.Header().Set("Content-Crs", contentCRS(srid))
 	writeOGC(w, http.StatusOK, mediaGeoJSON, f)
 }

@@ -27,7 +27,7 @@ func (s *Server) ogcAPI(w http.ResponseWriter, r *http.Request, st *ogcSite) {
 		param("bbox", "query", "minx,miny,maxx,maxy in bbox-crs (CRS84 by default)", map[string]any{"type": "array", "minItems": 4, "maxItems": 6, "items": map[string]any{"type": "number"}}),
 		param("bbox-crs", "query", "the CRS of bbox: CRS84, EPSG:4326 or EPSG:4490", str),
 		param("datetime", "query", "an instant or an interval (start/end, .. open): the versions valid then", str),
-		param("crs", "query", "the CRS of the answer: CRS84 only", str),
+		param("crs", "query", "the CRS of the answer: CRS84 (default) or a CGCS2000 Gauss-Kruger zone, http://www.opengis.net/def/crs/EPSG/0/4491 to 4554 (northing, easting)", str),
 		param("filter", "query", "a CQL2 text filter on the queryables", str),
 		param("filter-lang", "query", "cql2-text", map[string]any{"type": "string", "enum": []string{"cql2-text"}}),
 		param("f", "query", "json", map[string]any{"type": "string", "enum": []string{"json"}}),

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"fmt"
 	"math"
 	"net/url"
 	"strconv"
@@ -71,12 +72,10 @@ func readItemsQuery(c geo.Collection, v url.Values) (geo.ItemQuery, error) {
 	if err := readFormat(v); err != nil {
 		return q, err
 	}
-	if s := v.Get("crs"); s != "" {
-		if uri, _, err := readCRS("crs", s); err != nil || uri != crs84 {
-			return q, geo.FieldError("crs", "features are served in %s only", crs84)
-		}
-	}
 	var err error
+	if q.SRID, err = readOutputCRS(v.Get("crs")); err != nil {
+		return q, err
+	}
 	if s, ok := v["limit"]; ok {
 		if q.Limit, err = readCount("limit", s[0], 1); err != nil {
 			return q, err
@@ -243,4 +242,34 @@ func readFilter(v url.Values) (cql2.Expr, error) {
 		return nil, geo.FieldError("filter", "%v", err)
 	}
 	return e, nil
+}
+
+// gkPrefix is how OGC names an EPSG CRS; a Gauss–Krüger zone is gkPrefix + its code.
+const gkPrefix = "http://www.opengis.net/def/crs/EPSG/0/"
+
+// readOutputCRS reads crs=, the CRS of an answer: CRS84 (also empty) gives 0, a CGCS2000
+// Gauss–Krüger zone (EPSG:4491-4554, as a URI or EPSG:NNNN) its code.
+func readOutputCRS(v string) (int, error) {
+	if v == "" {
+		return 0, nil
+	}
+	if uri, _, err := readCRS("crs", v); err == nil && uri == crs84 {
+		return 0, nil
+	}
+	s := strings.TrimSpace(v)
+	if rest, ok := strings.CutPrefix(s, gkPrefix); ok {
+		s = "EPSG:" + rest
+	}
+	if code, ok := geo.ParseGaussKruger(s); ok {
+		return code, nil
+	}
+	return 0, geo.FieldError("crs", "%q: features are served in %s or a CGCS2000 Gauss-Kruger zone (%s4491 to %s4554)", v, crs84, gkPrefix, gkPrefix)
+}
+
+// contentCRS is the Content-Crs header of an answer in srid (0: CRS84).
+func contentCRS(srid int) string {
+	if srid == 0 {
+		return crs84Head
+	}
+	return fmt.Sprintf("<%s%d>", gkPrefix, srid)
 }

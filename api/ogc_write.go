@@ -148,7 +148,7 @@ func (s *Server) answerEdit(w http.ResponseWriter, r *http.Request, st *ogcSite,
 		s.writeError(w, r, err)
 		return
 	}
-	it, err := st.reader.Item(r.Context(), c, eu.Code, nil)
+	it, err := st.reader.Item(r.Context(), c, eu.Code, nil, 0)
 	if err != nil {
 		s.writeError(w, r, err)
 		return

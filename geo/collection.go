@@ -92,6 +92,10 @@ type ItemQuery struct {
 	Filter cql2.Expr         // nil: none
 	Limit  int
 	Offset int
+	// SRID is the CRS the answer's coordinates are in: 0 for CRS84 (longitude, latitude), or
+	// a CGCS2000 Gauss–Krüger zone (GaussKrugerEPSG), northing then easting as EPSG orders
+	// them.
+	SRID int
 }
 
 // Item is one feature as OGC API - Features serves it.
@@ -127,7 +131,7 @@ type ItemReader interface {
 	Items(ctx context.Context, q ItemQuery) (ItemPage, error)
 	// Item returns one feature, at the time at selects (nil: now); NotFound when there is
 	// none.
-	Item(ctx context.Context, c Collection, id string, at *Interval) (Item, error)
+	Item(ctx context.Context, c Collection, id string, at *Interval, srid int) (Item, error)
 	// Extents returns the extent of every collection that has features, by collection id.
 	Extents(ctx context.Context) (map[string]Extent, error)
 }

@@ -85,13 +85,19 @@ const (
 	pgNegInfinity = "-infinity"
 )
 
-// itemColumns selects the queryables (the first is the id), valid_from and the geometry.
-func itemColumns(c geo.Collection) string {
+// itemColumns selects the queryables (the first is the id), valid_from and the geometry, in
+// CRS84 or, for srid a Gauss–Krüger zone, projected by PostGIS (PROJ) with northing first as
+// the EPSG definition orders its axes (OGC API - Features Part 2).
+func itemColumns(c geo.Collection, srid int) string {
 	cols := make([]string, len(c.Queryables))
 	for i, q := range c.Queryables {
 		cols[i] = pgx.Identifier{q.Name}.Sanitize()
 	}
-	return strings.Join(cols, ", ") + ", valid_from, ST_AsBinary(geom), revision"
+	geom := "ST_AsBinary(geom)"
+	if geo.GaussKrugerEPSG(srid) { // a number from a fixed range: safe in the SQL text
+		geom = fmt.Sprintf("ST_AsBinary(ST_FlipCoordinates(ST_Transform(geom, %d)))", srid)
+	}
+	return strings.Join(cols, ", ") + ", valid_from, " + geom + ", revision"
 }
 
 // Items returns one page of a collection's features in the order of their ids, and how many
@@ -102,8 +108,8 @@ func (db *DB) Items(ctx context.Context, q geo.ItemQuery) (geo.ItemPage, error) 
 
 // Item returns one feature of the collection at the time at selects (nil: now); a NotFound
 // error when there is none.
-func (db *DB) Item(ctx context.Context, c geo.Collection, id string, at *geo.Interval) (geo.Item, error) {
-	return db.item(ctx, c, id, at, storedItems)
+func (db *DB) Item(ctx context.Context, c geo.Collection, id string, at *geo.Interval, srid int) (geo.Item, error) {
+	return db.item(ctx, c, id, at, srid, storedItems)
 }
 
 func (db *DB) items(ctx context.Context, q geo.ItemQuery, from itemSource) (geo.ItemPage, error) {
@@ -138,7 +144,7 @@ func (db *DB) items(ctx context.Context, q geo.ItemQuery, from itemSource) (geo.
 	countSQL := "SELECT count(*) FROM " + rows
 	pageArgs := append(append(sqlArgs{}, args...), q.Limit, q.Offset)
 	pageSQL := fmt.Sprintf("SELECT %s FROM %s ORDER BY 1 LIMIT $%d OFFSET $%d",
-		itemColumns(q.Collection), rows, len(args)+1, len(args)+2)
+		itemColumns(q.Collection, q.SRID), rows, len(args)+1, len(args)+2)
 
 	var page geo.ItemPage
 	err = pgx.BeginTxFunc(ctx, db.pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
@@ -158,14 +164,14 @@ func (db *DB) items(ctx context.Context, q geo.ItemQuery, from itemSource) (geo.
 	return page, nil
 }
 
-func (db *DB) item(ctx context.Context, c geo.Collection, id string, at *geo.Interval, from itemSource) (geo.Item, error) {
+func (db *DB) item(ctx context.Context, c geo.Collection, id string, at *geo.Interval, srid int, from itemSource) (geo.Item, error) {
 	var args sqlArgs
 	source, err := from(c, at, &args)
 	if err != nil {
 		return geo.Item{}, err
 	}
 	sql := fmt.Sprintf("SELECT %s FROM (%s) s WHERE %s = %s",
-		itemColumns(c), source, pgx.Identifier{c.Queryables[0].Name}.Sanitize(), args.add(id))
+		itemColumns(c, srid), source, pgx.Identifier{c.Queryables[0].Name}.Sanitize(), args.add(id))
 	rows, err := db.pool.Query(ctx, sql, args...)
 	if err != nil {
 		return geo.Item{}, itemsError(err)

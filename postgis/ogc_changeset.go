@@ -51,8 +51,8 @@ func (s *setItems) Items(ctx context.Context, q geo.ItemQuery) (geo.ItemPage, er
 	return s.db.items(ctx, q, s.source)
 }
 
-func (s *setItems) Item(ctx context.Context, c geo.Collection, id string, at *geo.Interval) (geo.Item, error) {
-	return s.db.item(ctx, c, id, at, s.source)
+func (s *setItems) Item(ctx context.Context, c geo.Collection, id string, at *geo.Interval, srid int) (geo.Item, error) {
+	return s.db.item(ctx, c, id, at, srid, s.source)
 }
 
 // Extents returns the extent of each level in the set's view; Since is the set's oldest
