@@ -161,7 +161,7 @@ func TestFollowAppliesPeopleChanges(t *testing.T) {
 // twoGrids stores a county 0.2° wide from longitude west at 31°N, whose one town and village
 // are split into a west grid (code 001001001) and an east one (001001002) with the given
 // names, and returns the live index of a snapshot taken right after.
-func twoGrids(t *testing.T, db *postgis.DB, code string, west float64, names [2]string) *index.Live {
+func twoGrids(t testing.TB, db *postgis.DB, code string, west float64, names [2]string) *index.Live {
 	t.Helper()
 	box := func(w, e float64) string {
 		return fmt.Sprintf("ST_Multi('SRID=4326;POLYGON((%[1]v 31, %[2]v 31, %[2]v 31.1, %[1]v 31.1, %[1]v 31))'::geometry)", w, e)
