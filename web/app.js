@@ -11,6 +11,7 @@ const list = $('chain'), results = $('results'), unitBox = $('unit'), statsBox =
 // The choropleth's classes: households per km² and their colours.
 const densityStops = [[0, '#f7fbff'], [20, '#c6dbef'], [50, '#6baed6'], [100, '#3182bd'], [300, '#08519c'], [1000, '#08306b']];
 const highlightColour = '#ff2d7a';
+const findingColours = { error: '#e8000b', warning: '#f59f00' };
 
 // window.gridmapIdle resolves to the map once its first view is drawn with all its tiles
 // (MapLibre's first `idle`); the map is window.gridmapMap from its creation on. The browser
@@ -88,9 +89,14 @@ function el(tag, attrs = {}, ...children) {
 // withOverlays returns the style with the choropleth under the grid lines (hidden until it
 // is switched on) and one outline layer per level for the chosen unit (matching nothing
 // until a unit is chosen).
+// unitsSource names the style's source of the units' vector tiles (a configured basemap adds
+// raster sources beside it).
+function unitsSource(style) {
+  return Object.keys(style.sources).find((k) => style.sources[k].type === 'vector');
+}
+
 function withOverlays(style) {
-  // The units' vector tiles (a configured basemap adds raster sources beside them).
-  const source = Object.keys(style.sources).find((k) => style.sources[k].type === 'vector');
+  const source = unitsSource(style);
   const layers = style.layers;
   const at = layers.findIndex((l) => l.id === 'grid-line');
   const gridLine = layers[at];
@@ -112,6 +118,14 @@ function withOverlays(style) {
       paint: { 'line-color': highlightColour, 'line-width': 3.5 },
     });
   }
+  // Coverage findings (gaps, overlaps, split courtyards): filled in when switched on.
+  style.sources.findings = { type: 'geojson', data: { type: 'FeatureCollection', features: [] } };
+  const severityColour = ['match', ['get', 'severity'], 'error', findingColours.error, findingColours.warning];
+  layers.push(
+    { id: 'findings-fill', type: 'fill', source: 'findings', layout: { visibility: 'none' },
+      paint: { 'fill-color': severityColour, 'fill-opacity': 0.55 } },
+    { id: 'findings-line', type: 'line', source: 'findings', layout: { visibility: 'none' },
+      paint: { 'line-color': severityColour, 'line-width': 2 } });
   return style;
 }
 
@@ -156,6 +170,7 @@ function drawLayerSwitcher(map) {
     });
     box.append(el('label', {}, input, swatchOf(map, key), t(key)));
   }
+  box.append(findingsSwitch(map));
   // A configured basemap (serve -basemap: imagery to trace on) gets an opacity slider.
   const basemaps = map.getStyle().layers.filter((l) => l.metadata && l.metadata['gridmap:basemap']);
   if (basemaps.length > 0) {
@@ -396,7 +411,7 @@ function drawStats(u) {
 
 // The statistics panel opens on the county the map shows.
 async function showCountyStats(map) {
-  const counties = map.querySourceFeatures(Object.keys(map.getStyle().sources)[0], { sourceLayer: 'county' });
+  const counties = map.querySourceFeatures(unitsSource(map.getStyle()), { sourceLayer: 'county' });
   if (!counties.length || shown.stats) return;
   try {
     drawStats(await getJSON(`/v1/units/${counties[0].properties.code}`));
@@ -407,4 +422,32 @@ async function showCountyStats(map) {
 
 function showError(text) {
   list.replaceChildren(el('li', { class: 'error' }, text));
+}
+
+// findingsSwitch shows the coverage findings of the county in view (GET
+// /v1/units/{code}/coverage: gaps, overlaps, parts outside, cut courtyards) as a highlighted
+// layer, with their count and total area.
+function findingsSwitch(map) {
+  const input = el('input', { type: 'checkbox', id: 'findings-toggle' });
+  const note = el('span', { class: 'findings-note', id: 'findings-note' });
+  input.addEventListener('change', async () => {
+    const visibility = input.checked ? 'visible' : 'none';
+    for (const id of ['findings-fill', 'findings-line']) map.setLayoutProperty(id, 'visibility', visibility);
+    if (!input.checked) { note.textContent = ''; return; }
+    const counties = map.querySourceFeatures(unitsSource(map.getStyle()), { sourceLayer: 'county' });
+    if (!counties.length) return;
+    note.textContent = '…';
+    try {
+      const report = await getJSON(`/v1/units/${counties[0].properties.code}/coverage`);
+      map.getSource('findings').setData(report);
+      const area = report.features.reduce((sum, f) => sum + (f.properties.area_m2 || 0), 0);
+      note.textContent = report.features.length === 0 ? t('findingsNone')
+        : `${report.features.length} ${t('findings')}, ${Math.round(area).toLocaleString()} m²`;
+      note.dataset.count = report.features.length;
+    } catch (err) {
+      note.textContent = err.message;
+    }
+  });
+  return el('label', { class: 'findings' }, input,
+    el('span', { class: 'swatch', style: `background:${findingColours.error}` }), t('coverage'), note);
 }
