@@ -186,7 +186,9 @@
   draw.on('finish', id => {
     const f = draw.getSnapshotFeature(id);
     const op = state.op;
-    setOp('');
+    // The click that finished the drawing reaches the map's click handler after this one:
+    // leave the drawing operation after it, so that it does not also pick a grid.
+    setTimeout(() => setOp(''), 0);
     if (!f) return;
     const g = f.geometry;
     const [a, b] = state.picked;
