@@ -85,6 +85,9 @@ func TestEditorInABrowser(t *testing.T) {
 		if st := ed.status(t); !strings.HasPrefix(st, "ok|已保存") {
 			t.Fatalf("after drawing the polygon the status says %q", st)
 		}
+		if got := eval[string](t, page, `document.getElementById('selected').dataset.codes`); got != "" {
+			t.Errorf("the click that closed the polygon also picked %q", got)
+		}
 
 		ed.press(t, "validate")
 		if n := page.poll(t, `document.getElementById('findings').dataset.count`); n == "0" {
