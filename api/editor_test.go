@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"image/png"
 	"math"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 	"github.com/gridmap/gridmap/api"
+	"github.com/gridmap/gridmap/postgis/pgtest"
 )
 
 // The planner's editor (/editor) in headless Chromium, against a real server with change
@@ -29,6 +31,56 @@ func TestEditorInABrowser(t *testing.T) {
 		t.Skip("GRIDMAP_BROWSER is not set (scripts/test.sh sets it)")
 	}
 	page := openBrowser(t, browser)
+
+	t.Run("a village of the sample found by name opens and is discarded", func(t *testing.T) {
+		db, _ := sampleServer(t)
+		srv, failures := mapPageServer(t, db, func(d *api.Deps) {
+			d.Auth, d.Audit, d.ChangeSets = keysOnly(t, db), db, db
+		})
+		var code, name string
+		var units int
+		err := pgtest.Pool(t).QueryRow(context.Background(), `
+			SELECT v.code, v.name, (SELECT count(*) FROM units u WHERE u.code LIKE v.code || '_%')
+			FROM units v WHERE v.level = 'village' AND v.county_code = $1 ORDER BY v.code LIMIT 1 OFFSET 7`, sampleCounty).
+			Scan(&code, &name, &units)
+		if err != nil || units == 0 {
+			t.Fatalf("a village of the sample: %s with %d units, %v", code, units, err)
+		}
+		page.do(t, chromedp.Navigate(srv.URL+"/editor"))
+		eval[bool](t, page, `window.editorReady`)
+		ed := editor{page}
+		eval[bool](t, page, fmt.Sprintf(`(() => {
+			const k = document.getElementById('key'), v = document.getElementById('village');
+			k.value = %q;
+			k.dispatchEvent(new Event('change'));
+			v.value = %q;
+			v.dispatchEvent(new Event('input'));
+			return true;
+		})()`, adminToken, name))
+		picked := page.poll(t, fmt.Sprintf(`(() => {
+			const li = [...document.querySelectorAll('#results li')].find(li => li.textContent.endsWith(%q));
+			if (!li) return '';
+			li.click();
+			return document.getElementById('village').value;
+		})()`, " "+code))
+		if picked != code {
+			t.Fatalf("picking %s %s from the search results gave %q", name, code, picked)
+		}
+		st := ed.press(t, "open")
+		if want := fmt.Sprintf("%d 个单元", units); !strings.HasPrefix(st, "ok|已打开") || !strings.Contains(st, want) {
+			t.Fatalf("opening a set on %s: %q; want %q", code, st, want)
+		}
+		drawn := eval[int](t, page, `new Set(window.editorMap.queryRenderedFeatures({layers: ['units-fill']}).map(f => f.properties.code)).size`)
+		if drawn != units {
+			t.Errorf("the map draws %d of the village's %d units", drawn, units)
+		}
+		if st := ed.press(t, "discard"); !strings.HasPrefix(st, "ok|已放弃") {
+			t.Errorf("discard: %q", st)
+		}
+		for _, f := range failures() {
+			t.Errorf("request %s", f)
+		}
+	})
 
 	t.Run("a drawn split publishes and resolves", func(t *testing.T) {
 		f := newCSFixture(t, "990611", 110.6)
