@@ -79,9 +79,25 @@
     adapter: new terraDrawMaplibreGlAdapter.TerraDrawMapLibreGLAdapter({map}),
     modes: [
       new terraDraw.TerraDrawLineStringMode(),
-      new terraDraw.TerraDrawPolygonMode({snapping: {toCoordinate: true}}),
+      // Polygons snap to their own vertices and to the set's unit vertices within 10 pixels;
+      // the server then snaps within 0.5 m on PUT.
+      new terraDraw.TerraDrawPolygonMode({snapping: {toCoordinate: true, toCustom: snapToUnits}}),
     ],
   });
+
+  // snapToUnits gives terra-draw the unit vertex nearest the pointer, if one is near.
+  function snapToUnits(event) {
+    if (!state.units) return undefined;
+    const p = map.project([event.lng, event.lat]);
+    let best, nearest = 10;
+    for (const f of state.units.features) {
+      eachCoord(f.geometry, c => {
+        const q = map.project(c), d = Math.hypot(q.x - p.x, q.y - p.y);
+        if (d < nearest) { nearest = d; best = c; }
+      });
+    }
+    return best;
+  }
   window.editorDraw = draw;
   // editorReady resolves once the map and the drawing tools are up (tests wait on it).
   window.editorReady = new Promise(ready => map.on('load', () => { draw.start(); ready(true); }));
