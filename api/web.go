@@ -10,8 +10,10 @@ import (
 	"github.com/gridmap/gridmap/geo"
 )
 
-// routeWeb serves the map page from Deps.WebDir: / is its index.html, /web/ its files, and
-// /web/vendor/ MapLibre GL JS as npm installed it (web/node_modules/maplibre-gl/dist).
+// routeWeb serves the map page from Deps.WebDir: / is its index.html, /editor the planner's
+// editor (editor.html), /web/ its files, /web/vendor/ MapLibre GL JS as npm installed it
+// (web/node_modules/maplibre-gl/dist), and /web/vendor/<package>/ the dist folders of the
+// editor's drawing library, terra-draw and its MapLibre adapter.
 func (s *Server) routeWeb() {
 	dir := s.deps.WebDir
 	if dir == "" {
@@ -28,9 +30,21 @@ func (s *Server) routeWeb() {
 		}
 		http.ServeFile(w, r, filepath.Join(dir, "index.html"))
 	})
+	page.Get("/editor", func(w http.ResponseWriter, r *http.Request) {
+		http.ServeFile(w, r, filepath.Join(dir, "editor.html"))
+	})
 	page.Handle("/web/vendor/*", http.StripPrefix("/web/vendor/", http.FileServer(http.Dir(vendor))))
+	for _, pkg := range drawingPackages {
+		prefix := "/web/vendor/" + pkg + "/"
+		dist := http.Dir(filepath.Join(dir, "node_modules", pkg, "dist"))
+		page.Handle(prefix+"*", http.StripPrefix(prefix, http.FileServer(onlyFiles{dist})))
+	}
 	page.Handle("/web/*", http.StripPrefix("/web/", http.FileServer(onlyFiles{http.Dir(dir)})))
 }
+
+// drawingPackages are the npm packages the editor draws with (web/package.json); each is
+// served from its dist folder.
+var drawingPackages = []string{"terra-draw", "terra-draw-maplibre-gl-adapter"}
 
 // onlyFiles serves the files at the top of the page's folder: no directory listings, nothing
 // under node_modules (the vendor route serves MapLibre's dist only).

@@ -42,7 +42,8 @@ install_packages() {
 
 # The map page's packages (MapLibre GL JS) from npm, pinned by web/package-lock.json.
 install_web() {
-  if [ ! -f "$ROOT/web/node_modules/maplibre-gl/dist/maplibre-gl.js" ]; then
+  if [ ! -f "$ROOT/web/node_modules/maplibre-gl/dist/maplibre-gl.js" ] ||
+    [ ! -f "$ROOT/web/node_modules/terra-draw/dist/terra-draw.umd.js" ]; then
     log "installing the map page's packages (MapLibre GL JS) from npm"
     (cd "$ROOT/web" && npm ci --no-audit --no-fund --loglevel=error)
   fi
