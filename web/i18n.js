@@ -14,7 +14,7 @@ const words = {
     county_secretary: '政法委书记', town_director: '综治中心主任', village_secretary: '村党支部书记',
     group_head: '组长', grid_head: '网格长', grid_worker: '网格员', unit_head: '联户长',
     noticeTitle: '网格公示牌', print: '打印', printed: '打印日期', code: '代码', name: '名称',
-    responsible: '网格责任人', phone: '电话', basemap: '底图透明度', coverage: '覆盖检查', findings: '处问题', findingsNone: '无缺口、无重叠', missingCode: '缺少网格代码：notice.html?code=网格代码',
+    responsible: '网格责任人', phone: '电话', basemap: '底图透明度', editor: '规划编辑', coverage: '覆盖检查', findings: '处问题', findingsNone: '无缺口、无重叠', missingCode: '缺少网格代码：notice.html?code=网格代码',
   },
   en: {
     title: 'gridmap', layers: 'Layers', legend: 'Legend', statistics: 'Statistics',
@@ -27,7 +27,7 @@ const words = {
     valley: 'Valley', road: 'Road', relocation_site: 'Relocation site', courtyard: 'Courtyard', compound: 'Compound', enterprise: 'Enterprise',
     county_secretary: 'Political-legal secretary', town_director: 'Centre director', village_secretary: 'Party secretary',
     group_head: 'Group head', grid_head: 'Grid head', grid_worker: 'Grid worker', unit_head: 'Unit head',
-    noticeTitle: 'Grid notice board', print: 'Print', printed: 'Printed', code: 'Code', name: 'Name', basemap: 'Basemap opacity', coverage: 'Coverage findings', findings: 'findings', findingsNone: 'no gaps, no overlaps',
+    noticeTitle: 'Grid notice board', print: 'Print', printed: 'Printed', code: 'Code', name: 'Name', basemap: 'Basemap opacity', editor: 'Editor', coverage: 'Coverage findings', findings: 'findings', findingsNone: 'no gaps, no overlaps',
     responsible: 'Responsible for the grid', phone: 'Phone', missingCode: 'No grid code: notice.html?code=GRID',
   },
 };
