@@ -15,20 +15,12 @@ import (
 // set would leave them. Intermediate states may break the rule; the findings say where.
 // It returns NotFound for an unknown set.
 func (db *DB) ValidateChangeSet(ctx context.Context, id int64) ([]geo.Finding, error) {
-	tx, err := db.pool.BeginTx(ctx, pgx.TxOptions{AccessMode: pgx.ReadOnly, IsoLevel: pgx.RepeatableRead})
-	if err != nil {
-		return nil, unavailable(err)
-	}
-	defer tx.Rollback(ctx)
-	cs, err := readChangeSet(ctx, tx, id, false)
-	if err != nil {
-		return nil, err
-	}
-	v, err := loadView(ctx, tx, cs)
-	if err != nil {
-		return nil, err
-	}
-	return v.validate(ctx, tx)
+	var fs []geo.Finding
+	err := db.readView(ctx, id, func(tx pgx.Tx, v *setView) (err error) {
+		fs, err = v.validate(ctx, tx)
+		return err
+	})
+	return fs, err
 }
 
 // validate runs the coverage check of every parent the set touches.

@@ -146,26 +146,36 @@ func (v *setView) levelOf(code string) (geo.Level, bool) {
 // stored units, the set's edits in their place, its new units, without the ones it
 // deletes; in code order, each with its ETag. It returns NotFound for an unknown set.
 func (db *DB) ChangeSetUnits(ctx context.Context, id int64) ([]geo.EditedUnit, error) {
+	var out []geo.EditedUnit
+	err := db.readView(ctx, id, func(_ pgx.Tx, v *setView) error {
+		out = make([]geo.EditedUnit, 0, len(v.codes))
+		for _, c := range v.codes {
+			if u, ok := v.live(c); ok {
+				out = append(out, u.EditedUnit)
+			}
+		}
+		return nil
+	})
+	return out, err
+}
+
+// readView runs fn on change set id's view, read in one read-only snapshot (fn may query
+// more in tx). It returns NotFound for an unknown set.
+func (db *DB) readView(ctx context.Context, id int64, fn func(tx pgx.Tx, v *setView) error) error {
 	tx, err := db.pool.BeginTx(ctx, pgx.TxOptions{AccessMode: pgx.ReadOnly, IsoLevel: pgx.RepeatableRead})
 	if err != nil {
-		return nil, unavailable(err)
+		return unavailable(err)
 	}
 	defer tx.Rollback(ctx)
 	cs, err := readChangeSet(ctx, tx, id, false)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	v, err := loadView(ctx, tx, cs)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	out := make([]geo.EditedUnit, 0, len(v.codes))
-	for _, c := range v.codes {
-		if u, ok := v.live(c); ok {
-			out = append(out, u.EditedUnit)
-		}
-	}
-	return out, nil
+	return fn(tx, v)
 }
 
 // sortedCodes returns the keys of m in order.
