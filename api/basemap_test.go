@@ -84,19 +84,6 @@ func TestBasemapDrawnUnderTheMap(t *testing.T) {
 // magentaShare is the share of a screenshot's pixels that show the test basemap's colour.
 func magentaShare(t *testing.T, shot []byte) float64 {
 	t.Helper()
-	decoded, err := png.Decode(bytes.NewReader(shot))
-	if err != nil {
-		t.Fatal(err)
-	}
-	b := decoded.Bounds()
-	tinted := 0
-	for y := b.Min.Y; y < b.Max.Y; y++ {
-		for x := b.Min.X; x < b.Max.X; x++ {
-			r, g, bl, _ := decoded.At(x, y).RGBA()
-			if r>>8 > 170 && g>>8 < 150 && bl>>8 > 170 {
-				tinted++
-			}
-		}
-	}
-	return float64(tinted) / float64(b.Dx()*b.Dy())
+	n, total := countPixels(t, shot, func(c [3]int) bool { return c[0] > 170 && c[1] < 150 && c[2] > 170 })
+	return float64(n) / float64(total)
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -79,30 +78,7 @@ type csAnswer struct {
 // and extra headers as name, value pairs.
 func (f csFixture) call(t *testing.T, token, method, path string, body any, headers ...string) csAnswer {
 	t.Helper()
-	var rd io.Reader
-	if body != nil {
-		b, err := json.Marshal(body)
-		if err != nil {
-			t.Fatal(err)
-		}
-		rd = strings.NewReader(string(b))
-	}
-	req, err := http.NewRequest(method, f.srv.URL+path, rd)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
-	}
-	for i := 0; i+1 < len(headers); i += 2 {
-		req.Header.Set(headers[i], headers[i+1])
-	}
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	b, _ := io.ReadAll(res.Body)
+	res, b := request(t, method, f.srv.URL+path, token, body, headers...)
 	a := csAnswer{status: res.StatusCode, header: res.Header, raw: string(b)}
 	if len(b) > 0 {
 		if err := json.Unmarshal(b, &a.body); err != nil {

@@ -256,8 +256,7 @@ func changedShare(t *testing.T, a, b []byte) float64 {
 	changed := 0
 	for y := r.Min.Y; y < r.Max.Y; y++ {
 		for x := r.Min.X; x < r.Max.X; x++ {
-			r1, g1, b1, _ := ia.At(x, y).RGBA()
-			if !nearColour(ib, x, y, [3]int{int(r1 >> 8), int(g1 >> 8), int(b1 >> 8)}) {
+			if !near(rgbAt(ia, x, y), rgbAt(ib, x, y)) {
 				changed++
 			}
 		}

@@ -1,10 +1,8 @@
 package api_test
 
 import (
-	"bytes"
 	"context"
 	"fmt"
-	"image/png"
 	"math"
 	"net/http/httptest"
 	"os"
@@ -255,19 +253,7 @@ func (e editor) path(t *testing.T) string {
 // magentaPixels counts the pixels of the findings' colour (#ff00ff) in a PNG.
 func magentaPixels(t *testing.T, shot []byte) int {
 	t.Helper()
-	img, err := png.Decode(bytes.NewReader(shot))
-	if err != nil {
-		t.Fatalf("the screenshot: %v", err)
-	}
-	n := 0
-	b := img.Bounds()
-	for y := b.Min.Y; y < b.Max.Y; y++ {
-		for x := b.Min.X; x < b.Max.X; x++ {
-			if nearColour(img, x, y, [3]int{0xff, 0, 0xff}) {
-				n++
-			}
-		}
-	}
+	n, _ := countPixels(t, shot, func(c [3]int) bool { return near(c, [3]int{0xff, 0, 0xff}) })
 	return n
 }
 

@@ -1,9 +1,7 @@
 package api_test
 
 import (
-	"bytes"
 	"context"
-	"image/png"
 	"os"
 	"strings"
 	"testing"
@@ -68,19 +66,6 @@ func TestDashboardCoverageFindings(t *testing.T) {
 // redPixels counts the pixels in the findings' red (an error's fill over the map, or its line).
 func redPixels(t *testing.T, shot []byte) int {
 	t.Helper()
-	img, err := png.Decode(bytes.NewReader(shot))
-	if err != nil {
-		t.Fatal(err)
-	}
-	n := 0
-	b := img.Bounds()
-	for y := b.Min.Y; y < b.Max.Y; y++ {
-		for x := b.Min.X; x < b.Max.X; x++ {
-			r, g, bl, _ := img.At(x, y).RGBA()
-			if r>>8 > 180 && g>>8 < 110 && bl>>8 < 110 {
-				n++
-			}
-		}
-	}
+	n, _ := countPixels(t, shot, func(c [3]int) bool { return c[0] > 180 && c[1] < 110 && c[2] < 110 })
 	return n
 }

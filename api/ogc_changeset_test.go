@@ -78,6 +78,18 @@ ON CONFLICT (code) DO NOTHING`
 // answer and its JSON body.
 func send(t *testing.T, method, u, token string, body any, header ...string) (*http.Response, map[string]any) {
 	t.Helper()
+	resp, raw := request(t, method, u, token, body, header...)
+	var out map[string]any
+	if len(raw) > 0 {
+		json.Unmarshal(raw, &out)
+	}
+	return resp, out
+}
+
+// request sends method to u with a token (none when empty), body as JSON (nil: none) and
+// header pairs, without following redirects, and returns the answer and its body.
+func request(t *testing.T, method, u, token string, body any, header ...string) (*http.Response, []byte) {
+	t.Helper()
 	var rd io.Reader
 	if body != nil {
 		b, err := json.Marshal(body)
@@ -101,12 +113,11 @@ func send(t *testing.T, method, u, token string, body any, header ...string) (*h
 		t.Fatal(err)
 	}
 	defer resp.Body.Close()
-	raw, _ := io.ReadAll(resp.Body)
-	var out map[string]any
-	if len(raw) > 0 {
-		json.Unmarshal(raw, &out)
+	raw, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
 	}
-	return resp, out
+	return resp, raw
 }
 
 // square is a GeoJSON polygon of the box, with its coordinates longitude first, or

@@ -346,6 +346,14 @@ var background = [3]int{0xf2, 0xef, 0xe6}
 // colour by more than a rounding error.
 func notBackground(t *testing.T, shot []byte) float64 {
 	t.Helper()
+	n, total := countPixels(t, shot, func(c [3]int) bool { return !near(c, background) })
+	return float64(n) / float64(total)
+}
+
+// countPixels decodes a PNG screenshot and counts the pixels whose colour (8 bits a channel)
+// match accepts, and all its pixels. Every test that looks at what is drawn counts so.
+func countPixels(t *testing.T, shot []byte, match func(rgb [3]int) bool) (n, total int) {
+	t.Helper()
 	img, err := png.Decode(bytes.NewReader(shot))
 	if err != nil {
 		t.Fatalf("the screenshot: %v", err)
@@ -354,21 +362,26 @@ func notBackground(t *testing.T, shot []byte) float64 {
 	if b.Empty() {
 		t.Fatal("the screenshot is empty")
 	}
-	other := 0
 	for y := b.Min.Y; y < b.Max.Y; y++ {
 		for x := b.Min.X; x < b.Max.X; x++ {
-			if !nearColour(img, x, y, background) {
-				other++
+			if match(rgbAt(img, x, y)) {
+				n++
 			}
 		}
 	}
-	return float64(other) / float64(b.Dx()*b.Dy())
+	return n, b.Dx() * b.Dy()
 }
 
-func nearColour(img image.Image, x, y int, c [3]int) bool {
+// rgbAt is the colour of a pixel, 8 bits a channel.
+func rgbAt(img image.Image, x, y int) [3]int {
 	r, g, b, _ := img.At(x, y).RGBA()
-	for i, v := range []uint32{r >> 8, g >> 8, b >> 8} {
-		if d := int(v) - c[i]; d < -3 || d > 3 {
+	return [3]int{int(r >> 8), int(g >> 8), int(b >> 8)}
+}
+
+// near reports whether two colours differ by a rounding error at most in every channel.
+func near(a, b [3]int) bool {
+	for i := range a {
+		if d := a[i] - b[i]; d < -3 || d > 3 {
 			return false
 		}
 	}
