@@ -44,15 +44,7 @@ func (db *DB) PutUnit(ctx context.Context, id int64, u geo.Unit, ifMatch string)
 			return geo.EditedUnit{}, err
 		}
 	}
-	u.Geom = geo.Snap(u.Geom, v.snapRefs(u.Code, u.ParentCode), geo.DefaultTolerance)
-	out, err := putEdit(ctx, tx, v, u, parentLevel)
-	if err != nil {
-		return out, err
-	}
-	if err := tx.Commit(ctx); err != nil {
-		return out, unavailable(err)
-	}
-	return out, nil
+	return saveEdit(ctx, tx, v, u, parentLevel)
 }
 
 // CreateUnit adds a new unit under u.ParentCode to change set id, with the next free code
@@ -81,6 +73,12 @@ func (db *DB) CreateUnit(ctx context.Context, id int64, u geo.Unit) (geo.EditedU
 	if err != nil {
 		return geo.EditedUnit{}, err
 	}
+	return saveEdit(ctx, tx, v, u, parentLevel)
+}
+
+// saveEdit snaps u's vertices to its siblings' and parent's (vertex first, then edge),
+// stores it as the set's edit and commits.
+func saveEdit(ctx context.Context, tx pgx.Tx, v *setView, u geo.Unit, parentLevel string) (geo.EditedUnit, error) {
 	u.Geom = geo.Snap(u.Geom, v.snapRefs(u.Code, u.ParentCode), geo.DefaultTolerance)
 	out, err := putEdit(ctx, tx, v, u, parentLevel)
 	if err != nil {

@@ -53,21 +53,7 @@ const unitsValidAt = `(
     SELECT code, name, level, parent_code FROM unit_history WHERE valid_from <= $2 AND $2 < valid_to)`
 
 // chainAt is chainOf over the units valid at $2, with the people answerable now.
-const chainAt = `
-WITH RECURSIVE chain AS (
-    SELECT u.code, u.name, u.level, u.parent_code, 0 AS depth FROM ` + unitsValidAt + ` u WHERE u.code = $1
-    UNION ALL
-    SELECT u.code, u.name, u.level, u.parent_code, c.depth + 1
-    FROM ` + unitsValidAt + ` u JOIN chain c ON u.code = c.parent_code
-)
-SELECT c.level, c.code, c.name,
-       coalesce(json_agg(json_build_object('role', r.role, 'name', p.name, 'phone', p.phone)
-                         ORDER BY r.role, p.name, p.id) FILTER (WHERE p.id IS NOT NULL), '[]')
-FROM chain c
-LEFT JOIN responsibilities r ON r.unit_code = c.code
-LEFT JOIN people p ON p.id = r.person_id
-GROUP BY c.level, c.code, c.name, c.depth
-ORDER BY c.depth DESC`
+var chainAt = chainFrom(unitsValidAt)
 
 // earliestVersion is when the first version of any unit began (NULL: no units at all).
 const earliestVersion = `

@@ -33,12 +33,17 @@ LIMIT 1`
 
 // chainOf lists a unit and its ancestors from the county down, each with the people
 // answerable for it.
-const chainOf = `
+var chainOf = chainFrom("units")
+
+// chainFrom is chainOf over the units of a table or subquery (units now, or as they were:
+// history.go), with the people answerable now.
+func chainFrom(units string) string {
+	return `
 WITH RECURSIVE chain AS (
-    SELECT code, name, level, parent_code, 0 AS depth FROM units WHERE code = $1
+    SELECT u.code, u.name, u.level, u.parent_code, 0 AS depth FROM ` + units + ` u WHERE u.code = $1
     UNION ALL
     SELECT u.code, u.name, u.level, u.parent_code, c.depth + 1
-    FROM units u JOIN chain c ON u.code = c.parent_code
+    FROM ` + units + ` u JOIN chain c ON u.code = c.parent_code
 )
 SELECT c.level, c.code, c.name,
        coalesce(json_agg(json_build_object('role', r.role, 'name', p.name, 'phone', p.phone)
@@ -48,6 +53,7 @@ LEFT JOIN responsibilities r ON r.unit_code = c.code
 LEFT JOIN people p ON p.id = r.person_id
 GROUP BY c.level, c.code, c.name, c.depth
 ORDER BY c.depth DESC`
+}
 
 // Resolve implements geo.Resolver with a PostGIS query per call (the baseline the in-memory
 // index is measured against).
