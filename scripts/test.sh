@@ -30,19 +30,20 @@ else
   # Every parser of outside input is fuzzed for a few seconds; a crasher found is written to
   # the package's testdata/fuzz and stays as a regression case (go test runs it every time).
   log "fuzzing each parser for ${GRIDMAP_FUZZTIME:-3s}"
+  inputs_of() { if [ -d "$1" ]; then ls "$1" | wc -l; else echo 0; fi; }
   for target in FuzzParseLonLat:./geo/ FuzzParseGrant:./geo/access/ FuzzReadUnits:./geo/importfile/ \
       FuzzReadCSV:./geo/importfile/ FuzzCSVPoints:./wire/ FuzzJSONPoints:./wire/ FuzzNDJSONPoints:./wire/ \
       FuzzGeoJSONPoints:./wire/ FuzzIDs:./wire/ FuzzParseZXY:./api/ FuzzParse:./geo/cql2/ FuzzFilterSQL:./postgis/; do
     name=${target%%:*} pkg=${target#*:}
     for attempt in 1 2; do
-      found_before=$(ls "$pkg/testdata/fuzz/$name" 2>/dev/null | wc -l)
+      found_before=$(inputs_of "$pkg/testdata/fuzz/$name")
       if out=$(go test -run '^$' -fuzz "^$name\$" -fuzztime "${GRIDMAP_FUZZTIME:-3s}" "$pkg" 2>&1); then
         break
       fi
       # Go 1.26's fuzz coordinator can fail a target at the -fuzztime boundary with a bare
       # "context deadline exceeded" having found nothing (golang/go#75804, fixed in Go 1.27).
       # Such a run, and only such a run, is tried once more; one that wrote a crasher fails.
-      found_after=$(ls "$pkg/testdata/fuzz/$name" 2>/dev/null | wc -l)
+      found_after=$(inputs_of "$pkg/testdata/fuzz/$name")
       if [ "$attempt" = 2 ] || [ "$found_after" != "$found_before" ] || ! grep -q 'context deadline exceeded' <<<"$out"; then
         printf '%s\n' "$out" | tail -40; exit 1
       fi
