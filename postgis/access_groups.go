@@ -2,6 +2,7 @@ package postgis
 
 import (
 	"context"
+	"slices"
 	"sync"
 
 	"github.com/jackc/pgx/v5"
@@ -85,8 +86,8 @@ var errKeyRevoked = geo.Errorf(geo.Unauthenticated, "unknown or revoked API key"
 // flushAccess stores the audit records of the calls, all of them or none, and checks their
 // keys, in one statement; each call gets its own outcome.
 func (db *DB) flushAccess(ctx context.Context, calls []*call[accessItem]) {
-	var recs []access.Record
-	var ids []string
+	recs := make([]access.Record, 0, len(calls))
+	ids := make([]string, 0, len(calls))
 	for _, c := range calls {
 		recs = append(recs, c.item.recs...)
 		if c.item.keyID != "" {
@@ -94,7 +95,7 @@ func (db *DB) flushAccess(ctx context.Context, calls []*call[accessItem]) {
 		}
 	}
 	var err error
-	active := map[string]bool{}
+	var active []string // the valid keys among ids: a handful, searched in place
 	switch {
 	case len(ids) == 0:
 		err = db.insertAudit(ctx, recs)
@@ -106,7 +107,7 @@ func (db *DB) flushAccess(ctx context.Context, calls []*call[accessItem]) {
 		var rows pgx.Rows
 		if rows, err = db.pool.Query(ctx, sql, args...); err == nil {
 			var id string
-			_, err = pgx.ForEachRow(rows, []any{&id}, func() error { active[id] = true; return nil })
+			_, err = pgx.ForEachRow(rows, []any{&id}, func() error { active = append(active, id); return nil })
 		}
 		if err != nil {
 			err = unavailable(err)
@@ -116,7 +117,7 @@ func (db *DB) flushAccess(ctx context.Context, calls []*call[accessItem]) {
 		switch {
 		case err != nil:
 			c.err = err
-		case c.item.keyID != "" && !active[c.item.keyID]:
+		case c.item.keyID != "" && !slices.Contains(active, c.item.keyID):
 			c.err = errKeyRevoked
 		}
 	}

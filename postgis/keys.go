@@ -121,7 +121,7 @@ func (db *DB) KeyIdentity(ctx context.Context, token string) (*access.Identity, 
 // refusal. The caller must not let anything out before confirm returns nil. For a key seen
 // the first time it reads the key and returns confirm nil.
 func (db *DB) KeyIdentityDeferred(ctx context.Context, token string) (*access.Identity, func() error, error) {
-	refused := geo.Errorf(geo.Unauthenticated, "unknown or revoked API key")
+	refused := errKeyRevoked // one error for every refusal, made once
 	rest, ok := strings.CutPrefix(token, access.KeyPrefix)
 	if !ok {
 		return nil, nil, refused

@@ -57,6 +57,19 @@ func AppendAnswer(b []byte, lon, lat float64, ch geo.Chain, tails *ChainCache) [
 // appendAnswerTail encodes the members of Answer after the point, as encoding/json writes
 // them, and ends the answer as json.Encoder does, with a newline.
 func appendAnswerTail(b []byte, ch geo.Chain) []byte {
+	b = appendChainLinks(b, ch)
+	if ch.Missing != "" {
+		b = appendMember(b, `,"missing":`, ch.Missing)
+	}
+	if msg := IncompleteMessage(ch); msg != "" {
+		b = appendMember(b, `,"message":`, msg)
+	}
+	return append(b, "}\n"...)
+}
+
+// appendChainLinks encodes a chain's links with their people and its completeness, as
+// encoding/json writes geo.Chain's first two members.
+func appendChainLinks(b []byte, ch geo.Chain) []byte {
 	b = append(b, `,"chain":`...)
 	if ch.Links == nil {
 		b = append(b, "null"...)
@@ -70,14 +83,7 @@ func appendAnswerTail(b []byte, ch geo.Chain) []byte {
 		}
 		b = append(b, ']')
 	}
-	b = appendComplete(b, ch.Complete)
-	if ch.Missing != "" {
-		b = appendMember(b, `,"missing":`, ch.Missing)
-	}
-	if msg := IncompleteMessage(ch); msg != "" {
-		b = appendMember(b, `,"message":`, msg)
-	}
-	return append(b, "}\n"...)
+	return appendComplete(b, ch.Complete)
 }
 
 // appendLink encodes one link of a chain with its people, as encoding/json writes geo.Link.
@@ -86,11 +92,17 @@ func appendLink(b []byte, l geo.Link) []byte {
 	b = appendMember(b, `,"code":`, l.Code)
 	b = appendMember(b, `,"name":`, l.Name)
 	b = append(b, `,"people":`...)
-	if l.People == nil {
-		return append(b, "null}"...)
+	b = appendPeople(b, l.People)
+	return append(b, '}')
+}
+
+// appendPeople encodes people as encoding/json writes a []geo.Person.
+func appendPeople(b []byte, people []geo.Person) []byte {
+	if people == nil {
+		return append(b, "null"...)
 	}
 	b = append(b, '[')
-	for i, p := range l.People {
+	for i, p := range people {
 		if i > 0 {
 			b = append(b, ',')
 		}
@@ -99,7 +111,7 @@ func appendLink(b []byte, l geo.Link) []byte {
 		b = appendMember(b, `,"phone":`, p.Phone)
 		b = append(b, '}')
 	}
-	return append(b, "]}"...)
+	return append(b, ']')
 }
 
 // appendMember appends the start of a member (its key with the comma or brace before it)

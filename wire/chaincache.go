@@ -19,6 +19,10 @@ const (
 	// `,"chain":[links],"complete":..` with missing and message when the chain is
 	// incomplete, the closing brace and the newline.
 	LookupAnswer
+	// HouseholdAnswer is the rest of a household's chain (AppendHouseholdChain) after its
+	// ten-household unit: `,"chain":[links],"complete":..`, missing when the chain is
+	// incomplete, the closing brace and the newline.
+	HouseholdAnswer
 )
 
 // ChainCache keeps, per chain, its encoded end of a line or an answer (ChainFormat). The
@@ -54,8 +58,11 @@ const maxChainTails = 1 << 13
 // NewChainCache returns an empty cache that writes chains in format f.
 func NewChainCache(f ChainFormat) *ChainCache {
 	encode := appendLineTail
-	if f == LookupAnswer {
+	switch f {
+	case LookupAnswer:
 		encode = appendAnswerTail
+	case HouseholdAnswer:
+		encode = appendHouseholdTail
 	}
 	return &ChainCache{encode: encode, m: make(map[chainKey]chainTail)}
 }
