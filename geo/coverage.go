@@ -17,6 +17,11 @@ const (
 	SplitFeature  FindingKind = "split_feature"  // a courtyard, site, compound or enterprise cut by a grid edge
 	InvalidShape  FindingKind = "invalid"        // a child's boundary is not a valid polygon
 	Sliver        FindingKind = "sliver"         // a gap or overlap thinner than the tolerance
+	// HouseholdsOutside: households of a grid's ten-household units that an edit leaves in
+	// another grid (or in none). Their units' codes extend the old grid's, so their chains
+	// still answer it while a lookup at their place answers the new one; a warning, since
+	// only moving the units (new codes) mends it, after the boundaries are published.
+	HouseholdsOutside FindingKind = "households_outside"
 )
 
 // Severity tells whether a finding blocks a publish (error) or is shown only (warning).

@@ -25,12 +25,13 @@ func (db *DB) ValidateChangeSet(ctx context.Context, id int64) ([]geo.Finding, e
 
 // validate runs the coverage check of every parent the set touches.
 func (v *setView) validate(ctx context.Context, q querier) ([]geo.Finding, error) {
-	parents := map[string]bool{}
+	parents, edited := map[string]bool{}, map[string]bool{}
 	for _, c := range v.codes {
 		u := v.units[c]
 		if u.revision == 0 {
 			continue
 		}
+		edited[c] = true
 		parents[u.ParentCode] = true
 		if !u.deleted && len(v.children(c)) > 0 {
 			parents[c] = true
@@ -50,6 +51,10 @@ func (v *setView) validate(ctx context.Context, q querier) ([]geo.Finding, error
 		}
 		fs, err := CheckCoverage(ctx, q, geo.Candidate{Code: p, Geom: pg}, kids, geo.DefaultTolerance)
 		if err != nil {
+			return nil, unavailable(err)
+		}
+		out = append(out, fs...)
+		if fs, err = householdsOutside(ctx, q, p, kids, edited); err != nil {
 			return nil, unavailable(err)
 		}
 		out = append(out, fs...)
@@ -136,7 +141,7 @@ func (db *DB) PublishChangeSet(ctx context.Context, id int64, by, overrideReason
 					n++
 				}
 			}
-			return pub, geo.Errorf(geo.Unprocessable, "the change set breaks the coverage rule in %d places: validate it to see where, fix it, or have an administrator publish it with a reason", n)
+			return pub, geo.Errorf(geo.Unprocessable, "the change set breaks the coverage rule in %d %s: validate it to see where, fix it, or have an administrator publish it with a reason", n, plural(n, "place", "places"))
 		}
 		pub.Overridden = true
 	} else {
