@@ -257,7 +257,9 @@
       const li = document.createElement('li');
       li.className = p.severity || '';
       li.dataset.kind = p.kind;
-      li.textContent = `${p.kind} · ${Math.round(p.area_m2 || 0).toLocaleString()} m² · ${(p.units || []).join(', ')} — ${p.message || ''}`;
+      // A finding without a place (households_outside) has no area to show.
+      const area = f.geometry ? ` · ${Math.round(p.area_m2 || 0).toLocaleString()} m²` : '';
+      li.textContent = `${p.kind}${area} · ${(p.units || []).join(', ')} — ${p.message || ''}`;
       list.append(li);
     }
     if (!features.length) {
