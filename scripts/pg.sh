@@ -8,8 +8,11 @@
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-PGPORT=${GRIDMAP_PGPORT:-54329}
 PGDATA_DIR="$ROOT/.pgdata/data"
+# Without GRIDMAP_PGPORT, a cluster made earlier keeps the port written into its configuration.
+configured_port() { sed -n 's/^port = \([0-9][0-9]*\)$/\1/p' "$PGDATA_DIR/postgresql.conf" 2>/dev/null | tail -1 || true; }
+PGPORT=${GRIDMAP_PGPORT:-$(configured_port)}
+PGPORT=${PGPORT:-54329}
 PGRUN_DIR="$ROOT/.pgdata/run"
 PGLOG="$ROOT/.pgdata/postgres.log"
 PGBIN=/usr/lib/postgresql/15/bin

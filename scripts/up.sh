@@ -37,5 +37,6 @@ if [ ! -s .data/admin.key ]; then
   bin/gridmap keys create -name "demo administrator" -grant admin > .data/admin.key
 fi
 log "administrator's API key (send it as 'Authorization: Bearer ...'): $(cat .data/admin.key)"
+log "to run bin/gridmap by hand: export DATABASE_URL='$DATABASE_URL'"
 log "serving on http://localhost:${PORT:-8080}"
 exec bin/gridmap serve -addr "${ADDR:-:${PORT:-8080}}"
