@@ -99,8 +99,14 @@ func (s *Server) householdChains(w http.ResponseWriter, r *http.Request) {
 						b.stop = stop
 						break
 					}
+				} else if geo.Finite(hc.Household.Lon) && geo.Finite(hc.Household.Lat) {
+					// Appended by hand, the grid's chain encoded once (as the single answer).
+					out.Write(wire.AppendHouseholdLine(out.AvailableBuffer(), res.I, id, hc, householdTails))
+					served = append(served, id)
+					b.lines++
+					continue
 				} else {
-					res.Chain = &hc
+					res.Chain = &hc // encoding/json refuses it, and says so
 					served = append(served, id)
 				}
 				if err := enc.Encode(res); err != nil {

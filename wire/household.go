@@ -39,3 +39,15 @@ func appendHouseholdTail(b []byte, ch geo.Chain) []byte {
 	}
 	return append(b, "}\n"...)
 }
+
+// AppendHouseholdLine appends the line of a bulk household answer for the id at index i:
+// what a json.Encoder without HTML escaping writes for {"i":i,"id":id,"result":hc}.
+func AppendHouseholdLine(b []byte, i int, id string, hc geo.HouseholdChain, tails *ChainCache) []byte {
+	b = append(b, `{"i":`...)
+	b = strconv.AppendInt(b, int64(i), 10)
+	b = appendMember(b, `,"id":`, id)
+	b = append(b, `,"result":`...)
+	b = AppendHouseholdChain(b, hc, tails)
+	// The answer ends with the encoder's newline; the line closes after it.
+	return append(b[:len(b)-1], "}\n"...)
+}

@@ -36,4 +36,16 @@ func TestAppendHouseholdChainMatchesEncodingJSON(t *testing.T) {
 	if tails.hits.Load() == 0 {
 		t.Error("the second round encoded every chain again: the cache kept none")
 	}
+	// The same in a bulk answer's line.
+	type line struct {
+		I      int                 `json:"i"`
+		ID     string              `json:"id"`
+		Result *geo.HouseholdChain `json:"result,omitempty"`
+	}
+	for i, hc := range cases {
+		want := encodeJSON(t, line{I: i * 1000, ID: hc.Household.ID + "\t", Result: &hc})
+		if got := AppendHouseholdLine(nil, i*1000, hc.Household.ID+"\t", hc, tails); string(got) != string(want) {
+			t.Errorf("line %d:\ngot  %s\nwant %s", i, got, want)
+		}
+	}
 }
