@@ -225,7 +225,16 @@ func (s *Server) searchUnits(w http.ResponseWriter, r *http.Request) {
 		}
 		limit = n
 	}
-	hits := s.deps.Directory.View().Search(q, limit)
+	var levels []geo.Level
+	if l := query.Get("level"); l != "" {
+		lv, err := geo.ParseLevel(l)
+		if err != nil {
+			s.writeError(w, r, geo.FieldError("level", "%q is not a level: expected one of %s", truncate(l, 20), strings.Join(geo.LevelNames(), ", ")))
+			return
+		}
+		levels = append(levels, lv)
+	}
+	hits := s.deps.Directory.View().Search(q, limit, levels...)
 	out := make([]searchHit, len(hits))
 	for i, h := range hits {
 		e := h.Entry

@@ -271,8 +271,21 @@ func TestSearchAnswers(t *testing.T) {
 			t.Errorf("results %+v; want the town first, then two code prefixes", rs)
 		}
 	})
+	t.Run("one level", func(t *testing.T) {
+		// As the editor asks: villages only, though the village's grids share its name.
+		status, rs, _ := search(t, "level=village&limit=8&q="+url.QueryEscape("坪地"))
+		if status != 200 || len(rs) == 0 {
+			t.Fatalf("status %d, %d results", status, len(rs))
+		}
+		for _, r := range rs {
+			if r.Level != "village" {
+				t.Errorf("level=village answered %s %s (%s)", r.Level, r.Code, r.Name)
+			}
+		}
+	})
 	for _, tc := range []struct{ query, field string }{
 		{"q=", "q"}, {"", "q"}, {"q=%20", "q"}, {"q=a&limit=0", "limit"}, {"q=a&limit=51", "limit"}, {"q=a&limit=x", "limit"},
+		{"q=a&level=hamlet", "level"},
 		{"q=" + strings.Repeat("村", 65), "q"},
 	} {
 		t.Run("refused "+tc.query, func(t *testing.T) {

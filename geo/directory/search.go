@@ -4,6 +4,8 @@ import (
 	"slices"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/gridmap/gridmap/geo"
 )
 
 // Match says why a unit answered a search, best first.
@@ -69,11 +71,13 @@ const MaxQuery = 64
 // the name's pinyin initials (ascii letters, any case), contains q. Results come ranked: the
 // exact code, code prefixes, name prefixes, names that contain q; within each kind larger
 // units first (county before grid), then by code. q is trimmed; an empty q finds nothing.
-func (v *View) Search(q string, limit int) []Hit {
+// levels, when given, keep only units of those levels.
+func (v *View) Search(q string, limit int, levels ...geo.Level) []Hit {
 	q = strings.ToLower(strings.TrimSpace(q))
 	if q == "" || limit <= 0 {
 		return nil
 	}
+	wanted := func(e *Entry) bool { return len(levels) == 0 || slices.Contains(levels, e.Level) }
 	var ranked [4][]Hit
 	seen := map[*Entry]bool{}
 	better := func(m Match) int { // hits found of kinds better than or equal to m
@@ -83,21 +87,24 @@ func (v *View) Search(q string, limit int) []Hit {
 		}
 		return n
 	}
-	if e, ok := v.entries[q]; ok {
+	if e, ok := v.entries[q]; ok && wanted(e) {
 		ranked[ExactCode] = append(ranked[ExactCode], Hit{Entry: e, Match: ExactCode})
 		seen[e] = true
 	}
 	if digitsOnly(q) {
-		v.codePrefix(q, limit-better(ExactCode), seen, &ranked[CodePrefix])
+		v.codePrefix(q, limit-better(ExactCode), seen, wanted, &ranked[CodePrefix])
 	}
-	v.nameMatches(q, limit, seen, &ranked, better)
+	v.nameMatches(q, limit, seen, wanted, &ranked, better)
 	out := slices.Concat(ranked[:]...)
 	return out[:min(len(out), limit)]
 }
 
 // codePrefix appends up to n units whose code starts with q, level by level in code order.
-func (v *View) codePrefix(q string, n int, seen map[*Entry]bool, out *[]Hit) {
+func (v *View) codePrefix(q string, n int, seen map[*Entry]bool, wanted func(*Entry) bool, out *[]Hit) {
 	for _, es := range v.byLevel {
+		if len(es) == 0 || !wanted(es[0]) {
+			continue // a level not asked for (each list holds one level)
+		}
 		lo, _ := slices.BinarySearchFunc(es, q, func(e *Entry, c string) int { return strings.Compare(e.Code, c) })
 		for i := lo; i < len(es) && len(*out) < n && strings.HasPrefix(es[i].Code, q); i++ {
 			if !seen[es[i]] {
@@ -112,7 +119,7 @@ func (v *View) codePrefix(q string, n int, seen map[*Entry]bool, out *[]Hit) {
 // character, then names that contain q along the shortest posting list of q's characters,
 // both in (level, code) order, each stopping as soon as the kinds up to its own hold limit
 // hits.
-func (v *View) nameMatches(q string, limit int, seen map[*Entry]bool, ranked *[4][]Hit, better func(Match) int) {
+func (v *View) nameMatches(q string, limit int, seen map[*Entry]bool, wanted func(*Entry) bool, ranked *[4][]Hit, better func(Match) int) {
 	s := &v.search
 	letters := hasLetter(q)
 	q0, _ := utf8.DecodeRuneInString(q)
@@ -121,7 +128,7 @@ func (v *View) nameMatches(q string, limit int, seen map[*Entry]bool, ranked *[4
 			return
 		}
 		e := s.ordered[i]
-		if seen[e] {
+		if seen[e] || !wanted(e) {
 			continue
 		}
 		byName := strings.HasPrefix(s.names[i], q)
@@ -145,7 +152,7 @@ func (v *View) nameMatches(q string, limit int, seen map[*Entry]bool, ranked *[4
 			return
 		}
 		e := s.ordered[i]
-		if seen[e] {
+		if seen[e] || !wanted(e) {
 			continue
 		}
 		byName := strings.Contains(s.names[i], q)

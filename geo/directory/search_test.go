@@ -16,31 +16,39 @@ import (
 func TestSearchRanksCodesThenNames(t *testing.T) {
 	v := New(fixture()).View()
 	cases := []struct {
-		q     string
-		limit int
-		want  []string // code:match
+		q      string
+		limit  int
+		want   []string // code:match
+		levels []geo.Level
 	}{
-		{"520204103200", 10, []string{"520204103200:code", "520204103200001:code_prefix", "520204103200002:code_prefix"}},
-		{"520204103", 3, []string{"520204103:code", "520204103200:code_prefix", "520204103201:code_prefix"}},
+		{"520204103200", 10, []string{"520204103200:code", "520204103200001:code_prefix", "520204103200002:code_prefix"}, nil},
+		{"520204103", 3, []string{"520204103:code", "520204103200:code_prefix", "520204103201:code_prefix"}, nil},
 		{"52020410320", 10, []string{"520204103200:code_prefix", "520204103201:code_prefix",
-			"520204103200001:code_prefix", "520204103200002:code_prefix", "520204103201001:code_prefix"}},
+			"520204103200001:code_prefix", "520204103200002:code_prefix", "520204103201001:code_prefix"}, nil},
 		// Name prefixes before names that contain the query; larger units first.
-		{"坪地村", 10, []string{"520204103200:name_prefix", "520204103200001:name_prefix", "520204103200002:name_prefix"}},
-		{"网格", 10, []string{"520204103200001:name", "520204103200002:name", "520204103201001:name"}},
-		{"鸡场", 10, []string{"520204103:name_prefix", "520204103201:name_prefix", "520204103201001:name_prefix"}},
-		{"第2网格", 10, []string{"520204103200002:name"}},
+		{"坪地村", 10, []string{"520204103200:name_prefix", "520204103200001:name_prefix", "520204103200002:name_prefix"}, nil},
+		{"网格", 10, []string{"520204103200001:name", "520204103200002:name", "520204103201001:name"}, nil},
+		{"鸡场", 10, []string{"520204103:name_prefix", "520204103201:name_prefix", "520204103201001:name_prefix"}, nil},
+		{"第2网格", 10, []string{"520204103200002:name"}, nil},
 		// Pinyin initials, any case: 坪地村 → pdc, 鸡场镇 → jcz.
-		{"PDC", 10, []string{"520204103200:name_prefix", "520204103200001:name_prefix", "520204103200002:name_prefix"}},
-		{"cz", 10, []string{"520204103:name"}},
-		{" 水城 ", 10, []string{"520204:name_prefix"}},
-		{"9", 10, nil},
-		{"北京", 10, nil},
-		{"网格", 2, []string{"520204103200001:name", "520204103200002:name"}},
+		{"PDC", 10, []string{"520204103200:name_prefix", "520204103200001:name_prefix", "520204103200002:name_prefix"}, nil},
+		{"cz", 10, []string{"520204103:name"}, nil},
+		{" 水城 ", 10, []string{"520204:name_prefix"}, nil},
+		{"9", 10, nil, nil},
+		{"北京", 10, nil, nil},
+		{"网格", 2, []string{"520204103200001:name", "520204103200002:name"}, nil},
+		// Only the levels asked for: the village alone, not its grids; grids only, by code.
+		{"坪地村", 10, []string{"520204103200:name_prefix"}, []geo.Level{geo.Village}},
+		{"鸡场", 10, []string{"520204103201:name_prefix"}, []geo.Level{geo.Village}},
+		{"520204103", 2, []string{"520204103200001:code_prefix", "520204103200002:code_prefix"}, []geo.Level{geo.Grid}},
+		{"520204103", 10, []string{"520204103:code", "520204103200001:code_prefix", "520204103200002:code_prefix",
+			"520204103201001:code_prefix"}, []geo.Level{geo.Town, geo.Grid}},
+		{"网格", 10, nil, []geo.Level{geo.County}},
 	}
 	for _, tc := range cases {
-		t.Run(fmt.Sprintf("%s/%d", tc.q, tc.limit), func(t *testing.T) {
+		t.Run(fmt.Sprintf("%s/%d/%v", tc.q, tc.limit, tc.levels), func(t *testing.T) {
 			var got []string
-			for _, h := range v.Search(tc.q, tc.limit) {
+			for _, h := range v.Search(tc.q, tc.limit, tc.levels...) {
 				got = append(got, h.Entry.Code+":"+h.Match.String())
 			}
 			if !slices.Equal(got, tc.want) {
