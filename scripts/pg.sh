@@ -36,6 +36,8 @@ install_packages() {
   # GDAL reads and writes planners' files (Shapefile, GeoPackage, KML, DXF) for import and
   # export; the OGC API - Features tests read /ogc with its OAPIF driver.
   command -v ogr2ogr >/dev/null || need+=(gdal-bin)
+  # npm installs the map page's packages (MapLibre GL JS, terra-draw) from web/package-lock.json.
+  command -v npm >/dev/null || need+=(npm)
   if [ ${#need[@]} -gt 0 ]; then
     log "installing ${need[*]} from Debian's packages"
     as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq
