@@ -20,7 +20,7 @@ import (
 
 // householdsOutsideSQL: $1 the edited grids' codes, $2 the codes and $3 the boundaries
 // (EWKB) of every grid under the same parent as the edit leaves them. For each edited grid
-// whose households lie outside it: the grid they lie in now ('' for none), how many and the
+// whose households lie outside it: the grid they lie in now (empty for none), how many and the
 // ten-household units they belong to.
 const householdsOutsideSQL = `
 WITH grids AS (

@@ -66,17 +66,23 @@ const (
 )
 
 // Follow applies changes of the given entities (all when none are named) from the change log
-// to sink until ctx ends, polling every interval. Polling by sequence number (not LISTEN)
-// keeps it working on a read replica. Database errors are logged and retried; the sink keeps
-// answering from what it has.
+// to sink until ctx ends: at once when the database notifies a change (see follow_wake.go),
+// and every interval in any case. Reading by sequence number, with the poll as the floor,
+// keeps it working on a read replica, where no notification comes. Database errors are
+// logged and retried; the sink keeps answering from what it has.
 func (db *DB) Follow(ctx context.Context, sink geo.ChangeSink, interval time.Duration, log *slog.Logger, entities ...string) {
 	if len(entities) == 0 {
 		entities = []string{UnitEntity, ResponsibilityEntity, FeatureEntity, HouseholdEntity}
 	}
 	t := time.NewTicker(interval)
 	defer t.Stop()
+	wake := make(chan struct{}, 1)
+	go db.listenForChanges(ctx, wake, log)
 	var failing time.Duration // how long to wait after a failure; 0 while all is well
+	var last time.Time        // when the last catch-up started
+	var spacing time.Duration // the least time from it to a catch-up a notification starts
 	for {
+		last = time.Now()
 		for {
 			commits, err := db.catchUp(ctx, sink, entities)
 			if err != nil {
@@ -93,17 +99,33 @@ func (db *DB) Follow(ctx context.Context, sink geo.ChangeSink, interval time.Dur
 				break
 			}
 		}
-		wait := t.C
+		// Three times the catch-up's own time, so that a stream of small edits, each ringing,
+		// keeps a follower busy a third of the time at most (a shard rebuild takes ms).
+		spacing = max(wakeSpacing, 3*time.Since(last))
+		wait, woken := t.C, (<-chan struct{})(wake)
 		if failing > 0 {
-			wait = time.After(failing)
+			wait, woken = time.After(failing), nil // no notification comes while the database is away
 		}
 		select {
 		case <-ctx.Done():
 			return
 		case <-wait:
+		case <-woken:
+			// Statements in quick succession ring once each: one catch-up per spacing
+			// serves them all, as the poll would.
+			if d := spacing - time.Since(last); d > 0 {
+				select {
+				case <-ctx.Done():
+					return
+				case <-time.After(d):
+				}
+			}
 		}
 	}
 }
+
+// wakeSpacing is the least time between catch-ups notifications start.
+const wakeSpacing = 10 * time.Millisecond
 
 // commitBatch bounds how many commits one batch reads.
 const commitBatch = 1000
