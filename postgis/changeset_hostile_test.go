@@ -1,0 +1,160 @@
+package postgis_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/gridmap/gridmap/geo"
+	"github.com/gridmap/gridmap/postgis/pgtest"
+	"github.com/paulmach/orb"
+)
+
+// Input a careless or hostile client sends: each is refused with the field named and
+// leaves nothing in the set, or in the store. The counties are 99059N near 83°E 41°N.
+
+// A boundary whose ring collapses when its vertices snap together (or repeat) is a 400
+// about the geometry, not a database failure.
+func TestChangeSetRefusesCollapsingRings(t *testing.T) {
+	db := pgtest.DB(t)
+	ctx := context.Background()
+	v := seedVillage(t, "990590", 83.0, 41)
+	cs, err := db.OpenChangeSet(ctx, v.code, "collapse", "p")
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, b := orb.Point{v.x + 0.003, v.y + 0.003}, orb.Point{v.x + 0.004, v.y + 0.003}
+	corner := orb.Point{v.x + 0.01, v.y} // a vertex grids 1 and 2 share
+	const d = 0.000001                   // about 0.1 m
+	cases := []struct {
+		name string
+		ring orb.Ring
+	}{
+		{"one point four times", orb.Ring{a, a, a, a}},
+		{"a point repeated", orb.Ring{a, b, b, a}},
+		{"a triangle within the tolerance of a neighbour's vertex", orb.Ring{
+			{corner[0] + d, corner[1] + d}, {corner[0] + 2*d, corner[1] + d}, {corner[0] + d, corner[1] + 2*d}, {corner[0] + d, corner[1] + d}}},
+	}
+	for i, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			u := geo.Unit{Code: v.code + "00" + string(rune('3'+i)), Name: "x", Level: geo.Grid, Geom: orb.MultiPolygon{{c.ring}}}
+			_, err := db.PutUnit(ctx, cs.ID, u, "")
+			if ge := wantKind(t, err, geo.Invalid); ge.Field != "geometry" {
+				t.Errorf("field %q (%v)", ge.Field, err)
+			}
+			g1 := unitsByCode(t, db, cs.ID)[v.grid1]
+			g1.Geom = orb.MultiPolygon{{c.ring}}
+			_, err = db.PutUnit(ctx, cs.ID, g1.Unit, "")
+			if ge := wantKind(t, err, geo.Invalid); ge.Field != "geometry" {
+				t.Errorf("replacing a grid: field %q (%v)", ge.Field, err)
+			}
+		})
+	}
+	if us := unitsByCode(t, db, cs.ID); len(us) != 2 || us[v.grid1].Edited {
+		t.Errorf("refused puts left edits: %+v", us)
+	}
+}
+
+// An administrator's reason publishes a set despite gaps and overlaps, but not a boundary
+// that is not a valid polygon: the store cannot hold it, and the refusal names the unit,
+// not the database's row.
+func TestChangeSetOverrideCannotPublishInvalidShapes(t *testing.T) {
+	db := pgtest.DB(t)
+	ctx := context.Background()
+	v := seedVillage(t, "990591", 83.1, 41)
+	cs, err := db.OpenChangeSet(ctx, v.code, "bowtie", "p")
+	if err != nil {
+		t.Fatal(err)
+	}
+	g1 := unitsByCode(t, db, cs.ID)[v.grid1]
+	x, y := v.x, v.y
+	g1.Geom = orb.MultiPolygon{{{{x, y}, {x + 0.01, y + 0.02}, {x + 0.01, y}, {x, y + 0.02}, {x, y}}}} // crosses itself
+	if _, err := db.PutUnit(ctx, cs.ID, g1.Unit, ""); err != nil {
+		t.Fatal(err)
+	}
+	_, err = db.PublishChangeSet(ctx, cs.ID, "admin-1", "the surveyors say so")
+	ge := wantKind(t, err, geo.Unprocessable)
+	if !strings.Contains(ge.Message, v.grid1) || strings.Contains(ge.Message, "constraint") {
+		t.Errorf("message %q", ge.Message)
+	}
+	if ver, _ := storedVersion(t, v.grid1); ver != 1 {
+		t.Errorf("refused publish wrote version %d", ver)
+	}
+	got, err := db.ChangeSet(ctx, cs.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.State != geo.ChangeSetOpen {
+		t.Errorf("refused publish left the set %s", got.State)
+	}
+}
+
+// A 15-digit code is a group or a grid: an edit may change which, but not while units lie
+// under it (their levels follow from it) nor for a grid holding ten-household units (their
+// households would lose their grid).
+func TestChangeSetLevelChangeKeepsWhatLiesUnder(t *testing.T) {
+	db := pgtest.DB(t)
+	ctx := context.Background()
+	v := seedVillage(t, "990592", 83.2, 41)
+	if _, err := pgtest.Pool(t).Exec(ctx, `INSERT INTO tenhh_units (code, grid_code) VALUES ($1, $2)`, v.grid2+"001", v.grid2); err != nil {
+		t.Fatal(err)
+	}
+	cs, err := db.OpenChangeSet(ctx, v.code, "regrade", "p")
+	if err != nil {
+		t.Fatal(err)
+	}
+	us := unitsByCode(t, db, cs.ID)
+
+	// Grid 2 holds a ten-household unit: it stays a grid.
+	g2 := us[v.grid2].Unit
+	g2.Level = geo.Group
+	_, err = db.PutUnit(ctx, cs.ID, g2, "")
+	wantKind(t, err, geo.Conflict)
+
+	// Grid 1 becomes a group with a grid under it; then the group may not become a grid.
+	g1 := us[v.grid1].Unit
+	g1.Level = geo.Group
+	if _, err := db.PutUnit(ctx, cs.ID, g1, ""); err != nil {
+		t.Fatal(err)
+	}
+	kid := geo.Unit{Code: v.grid1 + "001", Name: "x", Level: geo.Grid, Geom: g1.Geom}
+	if _, err := db.PutUnit(ctx, cs.ID, kid, ""); err != nil {
+		t.Fatal(err)
+	}
+	g1.Level = geo.Grid
+	_, err = db.PutUnit(ctx, cs.ID, g1, "")
+	wantKind(t, err, geo.Conflict)
+
+	after := unitsByCode(t, db, cs.ID)
+	if after[v.grid1].Level != geo.Group || after[v.grid2].Level != geo.Grid || after[v.grid2].Edited {
+		t.Fatalf("refused edits changed levels: %s %s, %s %s", v.grid1, after[v.grid1].Level, v.grid2, after[v.grid2].Level)
+	}
+	if _, err := db.PublishChangeSet(ctx, cs.ID, "p", ""); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// A ten-household unit that comes under a grid after the set made the grid a group stops
+// the publish.
+func TestChangeSetPublishKeepsGridsWithNewTenHH(t *testing.T) {
+	db := pgtest.DB(t)
+	ctx := context.Background()
+	v := seedVillage(t, "990593", 83.3, 41)
+	cs, err := db.OpenChangeSet(ctx, v.code, "regrade", "p")
+	if err != nil {
+		t.Fatal(err)
+	}
+	g2 := unitsByCode(t, db, cs.ID)[v.grid2].Unit
+	g2.Level = geo.Group
+	if _, err := db.PutUnit(ctx, cs.ID, g2, ""); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := pgtest.Pool(t).Exec(ctx, `INSERT INTO tenhh_units (code, grid_code) VALUES ($1, $2)`, v.grid2+"001", v.grid2); err != nil {
+		t.Fatal(err)
+	}
+	_, err = db.PublishChangeSet(ctx, cs.ID, "p", "")
+	wantKind(t, err, geo.Conflict)
+	if ver, _ := storedVersion(t, v.grid2); ver != 1 {
+		t.Errorf("refused publish wrote version %d", ver)
+	}
+}
