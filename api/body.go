@@ -1,7 +1,9 @@
 package api
 
 import (
+	"errors"
 	"io"
+	"net"
 	"net/http"
 	"time"
 )
@@ -37,4 +39,23 @@ func (b *idleBody) Read(p []byte) (int, error) {
 		b.last = now
 	}
 	return b.ReadCloser.Read(p)
+}
+
+// bodyDeadline ends the reading of the body at the request's deadline (withTimeout's, which
+// must come first): the deadline cancels the handler's queries but not a read, so a client
+// that stops sending a change set's body half way would hold the connection and the handler
+// for as long as it kept the connection open.
+func bodyDeadline(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if d, ok := r.Context().Deadline(); ok {
+			http.NewResponseController(w).SetReadDeadline(d) // best effort, as above
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// bodyTimedOut reports whether err is a read of the body cut off by its deadline.
+func bodyTimedOut(err error) bool {
+	var ne net.Error
+	return errors.As(err, &ne) && ne.Timeout()
 }
