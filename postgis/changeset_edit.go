@@ -221,6 +221,12 @@ func putEdit(ctx context.Context, tx pgx.Tx, v *setView, u geo.Unit, parentLevel
 	if u.Attrs == nil {
 		u.Attrs = map[string]any{}
 	}
+	if hasNUL(u.Name) {
+		return geo.EditedUnit{}, errNUL("name")
+	}
+	if attrsHaveNUL(u.Attrs) {
+		return geo.EditedUnit{}, errNUL("attrs")
+	}
 	out := geo.EditedUnit{Unit: u, Edited: true}
 	var rev int
 	if err := tx.QueryRow(ctx, putEditSQL, v.cs.ID, u.Code, string(u.Level), u.Name, u.ParentCode, parentLevel,
@@ -332,4 +338,33 @@ func checkNoTenHH(ctx context.Context, tx pgx.Tx, codes []string, what string) e
 		return geo.Errorf(geo.Conflict, "these units hold ten-household units, which a change set cannot move, and %s: %s", what, strings.Join(held, ", "))
 	}
 	return nil
+}
+
+// hasNUL reports whether s holds the NUL character, which PostgreSQL's text and jsonb
+// cannot store: a client's text with one is refused before it reaches the database.
+func hasNUL(s string) bool { return strings.IndexByte(s, 0) >= 0 }
+
+// attrsHaveNUL reports whether a key or a string anywhere in attributes holds NUL.
+func attrsHaveNUL(v any) bool {
+	switch v := v.(type) {
+	case string:
+		return hasNUL(v)
+	case map[string]any:
+		for k, x := range v {
+			if hasNUL(k) || attrsHaveNUL(x) {
+				return true
+			}
+		}
+	case []any:
+		for _, x := range v {
+			if attrsHaveNUL(x) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func errNUL(field string) error {
+	return geo.FieldError(field, `text may not hold the NUL character (\u0000)`)
 }

@@ -158,3 +158,85 @@ func TestChangeSetPublishKeepsGridsWithNewTenHH(t *testing.T) {
 		t.Errorf("refused publish wrote version %d", ver)
 	}
 }
+
+// Text with the NUL character, which PostgreSQL cannot store, is a 400 naming the field,
+// not a database failure.
+func TestChangeSetRefusesNUL(t *testing.T) {
+	db := pgtest.DB(t)
+	ctx := context.Background()
+	v := seedVillage(t, "990594", 83.4, 41)
+	_, err := db.OpenChangeSet(ctx, v.code, "a\x00b", "p")
+	if ge := wantKind(t, err, geo.Invalid); ge.Field != "title" {
+		t.Errorf("title: field %q", ge.Field)
+	}
+	cs, err := db.OpenChangeSet(ctx, v.code, "nul", "p")
+	if err != nil {
+		t.Fatal(err)
+	}
+	g1 := unitsByCode(t, db, cs.ID)[v.grid1].Unit
+	cases := []struct {
+		name, field string
+		edit        func(u geo.Unit) geo.Unit
+	}{
+		{"name", "name", func(u geo.Unit) geo.Unit { u.Name = "网格\x00"; return u }},
+		{"attribute value", "attrs", func(u geo.Unit) geo.Unit { u.Attrs = map[string]any{"k": []any{"\x00"}}; return u }},
+		{"attribute key", "attrs", func(u geo.Unit) geo.Unit { u.Attrs = map[string]any{"k\x00": 1}; return u }},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := db.PutUnit(ctx, cs.ID, c.edit(g1), "")
+			if ge := wantKind(t, err, geo.Invalid); ge.Field != c.field {
+				t.Errorf("field %q (%v)", ge.Field, err)
+			}
+		})
+	}
+	_, err = db.SplitUnit(ctx, cs.ID, v.grid1, orb.LineString{{v.x + 0.005, v.y - 0.001}, {v.x + 0.005, v.y + 0.021}}, "\x00")
+	if ge := wantKind(t, err, geo.Invalid); ge.Field != "name" {
+		t.Errorf("split: field %q (%v)", ge.Field, err)
+	}
+	if us := unitsByCode(t, db, cs.ID); len(us) != 2 || us[v.grid1].Edited {
+		t.Errorf("refused edits left edits: %+v", us)
+	}
+	g1.Geom = square(v.x, v.y, v.x+0.012, v.y+0.02) // an overlap, to need a reason
+	if _, err := db.PutUnit(ctx, cs.ID, g1, ""); err != nil {
+		t.Fatal(err)
+	}
+	_, err = db.PublishChangeSet(ctx, cs.ID, "admin", "because\x00")
+	if ge := wantKind(t, err, geo.Invalid); ge.Field != "override_reason" {
+		t.Errorf("override: field %q (%v)", ge.Field, err)
+	}
+}
+
+// A code drafted by hand at the end of the range (999) does not stop every set from
+// numbering new units under that parent: they take the lowest free code instead.
+func TestChangeSetNumbersAfterTheLastCode(t *testing.T) {
+	db := pgtest.DB(t)
+	ctx := context.Background()
+	v := seedVillage(t, "990595", 83.5, 41)
+	careless, err := db.OpenChangeSet(ctx, v.code, "999", "p")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.PutUnit(ctx, careless.ID, geo.Unit{Code: v.code + "999", Name: "其他", Level: geo.Grid,
+		Geom: square(v.x, v.y, v.x+0.001, v.y+0.001)}, ""); err != nil {
+		t.Fatal(err)
+	}
+	other, err := db.OpenChangeSet(ctx, v.code, "split", "q")
+	if err != nil {
+		t.Fatal(err)
+	}
+	us, err := db.SplitUnit(ctx, other.ID, v.grid1, orb.LineString{{v.x + 0.005, v.y - 0.001}, {v.x + 0.005, v.y + 0.021}}, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(us) != 2 || us[1].Code != v.code+"003" {
+		t.Fatalf("split made %+v, want a new unit %s003", us, v.code)
+	}
+	got, err := db.CreateUnit(ctx, other.ID, geo.Unit{Name: "新", Level: geo.Grid, ParentCode: v.code, Geom: square(v.x, v.y, v.x+0.001, v.y+0.001)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Code != v.code+"004" {
+		t.Errorf("created %s, want %s004", got.Code, v.code)
+	}
+}

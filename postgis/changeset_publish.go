@@ -100,6 +100,9 @@ INSERT INTO audit_log (subject, via, action, target, detail) VALUES ($1, 'change
 // give one); Invalid when the set has no edits. The publish is recorded in the audit log
 // (subject by, target the set's parent) in the same transaction.
 func (db *DB) PublishChangeSet(ctx context.Context, id int64, by, overrideReason string) (geo.Publication, error) {
+	if hasNUL(overrideReason) {
+		return geo.Publication{}, errNUL("override_reason")
+	}
 	tx, cs, err := db.openSetTx(ctx, id)
 	if err != nil {
 		return geo.Publication{}, err
