@@ -240,3 +240,28 @@ func TestChangeSetNumbersAfterTheLastCode(t *testing.T) {
 		t.Errorf("created %s, want %s004", got.Code, v.code)
 	}
 }
+
+// A split needs a line that cuts the unit: one that misses a unit of two parts would
+// otherwise "split" it into those parts.
+func TestChangeSetSplitNeedsALineThatCuts(t *testing.T) {
+	db := pgtest.DB(t)
+	ctx := context.Background()
+	v := seedVillage(t, "990598", 83.8, 41)
+	cs, err := db.OpenChangeSet(ctx, v.code, "split", "p")
+	if err != nil {
+		t.Fatal(err)
+	}
+	g1 := unitsByCode(t, db, cs.ID)[v.grid1].Unit
+	g1.Geom = append(square(v.x, v.y, v.x+0.01, v.y+0.009), square(v.x, v.y+0.011, v.x+0.01, v.y+0.02)...)
+	if _, err := db.PutUnit(ctx, cs.ID, g1, ""); err != nil {
+		t.Fatal(err)
+	}
+	far := orb.LineString{{v.x + 0.5, v.y + 0.5}, {v.x + 0.6, v.y + 0.6}}
+	_, err = db.SplitUnit(ctx, cs.ID, v.grid1, far, "")
+	if ge := wantKind(t, err, geo.Invalid); ge.Field != "line" {
+		t.Errorf("field %q (%v)", ge.Field, err)
+	}
+	if us := unitsByCode(t, db, cs.ID); len(us) != 2 || len(us[v.grid1].Geom) != 2 {
+		t.Errorf("a refused split changed the set: %+v", us)
+	}
+}

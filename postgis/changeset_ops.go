@@ -177,6 +177,10 @@ func (db *DB) SplitUnit(ctx context.Context, id int64, code string, line orb.Lin
 		if err != nil {
 			return geometryError("line", err)
 		}
+		if len(pieces) == 2 && len(u.Geom) == 2 {
+			// The unit's own two parts: the line cut nothing.
+			return geo.FieldError("line", "the line does not cut %s: draw one that crosses it once, from edge to edge", code)
+		}
 		if len(pieces) != 2 {
 			return geo.FieldError("line", "the line cuts %s into %d pieces: draw one that crosses it once, from edge to edge", code, len(pieces))
 		}
