@@ -4,8 +4,10 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/gridmap/gridmap/geo"
+	"github.com/gridmap/gridmap/postgis"
 	"github.com/gridmap/gridmap/postgis/pgtest"
 	"github.com/paulmach/orb"
 )
@@ -263,5 +265,26 @@ func TestChangeSetSplitNeedsALineThatCuts(t *testing.T) {
 	}
 	if us := unitsByCode(t, db, cs.ID); len(us) != 2 || len(us[v.grid1].Geom) != 2 {
 		t.Errorf("a refused split changed the set: %+v", us)
+	}
+}
+
+// A piece of a few nanometres, as float rounding leaves where boundaries drawn by hand
+// cross (here a child reaching out of its parent at a corner), has an area on the spheroid
+// but a perimeter of 0: it is thin, and must not be handed to ST_MaximumInscribedCircle,
+// which on it runs for minutes in the database and ignores cancellation.
+func TestCheckCoverageNanometrePiece(t *testing.T) {
+	pool := pgtest.Pool(t)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute) // a failure guard
+	defer cancel()
+	bx, by, ay, cx := 104.99514887871545, 26.913101783107724, 26.913101783107727, 104.99514887871544
+	parent := geo.Candidate{Code: "520204103200", Geom: square(bx, by, bx+0.01, by+0.01)}
+	child := geo.Candidate{Code: "520204103200001", Geom: orb.MultiPolygon{{{
+		{bx, by}, {bx + 0.01, by}, {bx + 0.01, by + 0.01}, {bx, by + 0.01}, {bx, ay}, {cx, by}, {bx, by}}}}}
+	fs, err := postgis.CheckCoverage(ctx, pool, parent, []geo.Candidate{child}, geo.DefaultTolerance)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(fs) != 1 || fs[0].Kind != geo.Sliver || fs[0].SliverOf != geo.OutsideParent || fs[0].Severity != geo.SeverityWarning {
+		t.Fatalf("findings %+v, want one sliver outside the parent", fs)
 	}
 }
