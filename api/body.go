@@ -1,7 +1,9 @@
 package api
 
 import (
+	"errors"
 	"io"
+	"net"
 	"net/http"
 	"time"
 )
@@ -37,4 +39,47 @@ func (b *idleBody) Read(p []byte) (int, error) {
 		b.last = now
 	}
 	return b.ReadCloser.Read(p)
+}
+
+// bodyDeadline ends the reading of the body at the request's deadline (withTimeout's, which
+// must come first): the deadline cancels the handler's queries but not a read, so a client
+// that stops sending a change set's body half way would hold the connection and the handler
+// for as long as it kept the connection open. The connection's deadline is set only when
+// the handler reads a body: net/http's own read, which waits from the start when there is
+// no body (a publish), would otherwise end at it and cancel the request (a 500 'context
+// canceled' rather than a 503 'took too long').
+func bodyDeadline(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if d, ok := r.Context().Deadline(); ok && r.Body != nil && r.Body != http.NoBody {
+			r.Body = &deadlineBody{ReadCloser: r.Body, rc: http.NewResponseController(w), deadline: d}
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+type deadlineBody struct {
+	io.ReadCloser
+	rc       *http.ResponseController
+	deadline time.Time
+	set      bool
+}
+
+func (b *deadlineBody) Read(p []byte) (int, error) {
+	if !b.set {
+		b.rc.SetReadDeadline(b.deadline) // best effort, as above
+		b.set = true
+	}
+	n, err := b.ReadCloser.Read(p)
+	if err == io.EOF {
+		// The whole body is read: the connection is net/http's again. (After a failed read
+		// the deadline stays, so net/http's discarding of the rest ends at it too.)
+		b.rc.SetReadDeadline(time.Time{})
+	}
+	return n, err
+}
+
+// bodyTimedOut reports whether err is a read of the body cut off by its deadline.
+func bodyTimedOut(err error) bool {
+	var ne net.Error
+	return errors.As(err, &ne) && ne.Timeout()
 }

@@ -21,7 +21,7 @@ func (s *Server) routeChangeSets() {
 	if s.deps.ChangeSets == nil {
 		return
 	}
-	r := s.mux.With(s.withTimeout(s.deps.Timeout))
+	r := s.mux.With(s.withTimeout(s.deps.Timeout), bodyDeadline)
 	r.Post("/v1/changesets", s.openChangeSet)
 	r.Get("/v1/changesets/{id}", s.getChangeSet)
 	r.Get("/v1/changesets/{id}/units", s.changeSetUnits)

@@ -110,6 +110,8 @@ func readBody(w http.ResponseWriter, r *http.Request, v any, emptyOK bool) error
 		return geo.FieldError("body", "a JSON object is needed")
 	case errors.As(err, &mbe):
 		return geo.FieldError("body", "larger than %d bytes", changeSetBodyLimit)
+	case bodyTimedOut(err):
+		return errBodyTimedOut
 	}
 	var te *json.UnmarshalTypeError
 	if errors.As(err, &te) && te.Field != "" {
@@ -120,6 +122,9 @@ func readBody(w http.ResponseWriter, r *http.Request, v any, emptyOK bool) error
 	}
 	return geo.FieldError("body", "not valid JSON: %v", err)
 }
+
+// errBodyTimedOut answers a body that stopped arriving before the request's deadline.
+var errBodyTimedOut = geo.FieldError("body", "the body did not arrive within the request's time limit")
 
 // geometryField reads a GeoJSON geometry of one of the types named in want from field.
 func geometryField(field string, raw json.RawMessage, want ...string) (orb.Geometry, error) {

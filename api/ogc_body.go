@@ -49,6 +49,9 @@ func readFeatureBody(r *http.Request) (featureBody, error) {
 	if errors.As(err, &tooBig) {
 		return fb, geo.FieldError("body", "the feature is larger than %d bytes", ogcMaxBody)
 	}
+	if bodyTimedOut(err) {
+		return fb, errBodyTimedOut
+	}
 	if err != nil {
 		return fb, geo.FieldError("body", "the feature could not be read: %v", err)
 	}

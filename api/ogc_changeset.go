@@ -41,7 +41,7 @@ func (s *Server) routeOGCChangeSets() {
 	if s.deps.OGCChangeSets == nil {
 		return
 	}
-	r := s.mux.With(s.withTimeout(s.deps.Timeout))
+	r := s.mux.With(s.withTimeout(s.deps.Timeout), bodyDeadline)
 	r.Get("/changesets/{changeset}", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Location", "/changesets/"+chi.URLParam(r, "changeset")+"/")
 		w.WriteHeader(http.StatusMovedPermanently)

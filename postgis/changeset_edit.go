@@ -39,6 +39,11 @@ func (db *DB) PutUnit(ctx context.Context, id int64, u geo.Unit, ifMatch string)
 	if ifMatch != "" && !geo.ETagMatches(ifMatch, etag) {
 		return geo.EditedUnit{}, stale(u.Code, etag)
 	}
+	if exists && cur.Level != u.Level {
+		if err := checkRegrade(ctx, tx, v, cur, u.Level); err != nil {
+			return geo.EditedUnit{}, err
+		}
+	}
 	if _, known := v.units[u.Code]; !known {
 		if err := checkCodeUnused(ctx, tx, u.Code); err != nil {
 			return geo.EditedUnit{}, err
@@ -80,6 +85,12 @@ func (db *DB) CreateUnit(ctx context.Context, id int64, u geo.Unit) (geo.EditedU
 // stores it as the set's edit and commits.
 func saveEdit(ctx context.Context, tx pgx.Tx, v *setView, u geo.Unit, parentLevel string) (geo.EditedUnit, error) {
 	u.Geom = geo.Snap(u.Geom, v.snapRefs(u.Code, u.ParentCode), geo.DefaultTolerance)
+	// Snapping joins vertices that land on one point: a ring drawn smaller than the
+	// tolerance (or with repeated points) can collapse below the four points PostGIS needs.
+	if ps := geo.CheckPolygonal(u.Geom); len(ps) > 0 {
+		return geo.EditedUnit{}, geo.FieldError("geometry", "collapses when its vertices snap to its neighbours' within %g m: %s",
+			geo.DefaultTolerance, strings.Join(ps, "; "))
+	}
 	out, err := putEdit(ctx, tx, v, u, parentLevel)
 	if err != nil {
 		return out, err
@@ -141,6 +152,19 @@ func (v *setView) checkUnit(u *geo.Unit) (string, error) {
 	return string(pl), nil
 }
 
+// checkRegrade refuses to change the level of unit cur (a 15-digit code is a group or a
+// grid) while units or ten-household units lie under it: their levels and codes follow
+// from its level, and a grid's households would lose their grid.
+func checkRegrade(ctx context.Context, tx pgx.Tx, v *setView, cur *viewUnit, level geo.Level) error {
+	if kids := v.children(cur.Code); len(kids) > 0 {
+		return geo.Errorf(geo.Conflict, "unit %s has %d units under it in the change set, whose levels follow its level: it stays a %s", cur.Code, len(kids), cur.Level)
+	}
+	if cur.Level == geo.Grid && cur.Version > 0 {
+		return checkNoTenHH(ctx, tx, []string{cur.Code}, "must stay grids")
+	}
+	return nil
+}
+
 // snapRefs are the boundaries a unit's vertices snap to: its live siblings' and its
 // parent's.
 func (v *setView) snapRefs(code, parent string) []orb.MultiPolygon {
@@ -196,6 +220,12 @@ func putEdit(ctx context.Context, tx pgx.Tx, v *setView, u geo.Unit, parentLevel
 	}
 	if u.Attrs == nil {
 		u.Attrs = map[string]any{}
+	}
+	if hasNUL(u.Name) {
+		return geo.EditedUnit{}, errNUL("name")
+	}
+	if attrsHaveNUL(u.Attrs) {
+		return geo.EditedUnit{}, errNUL("attrs")
 	}
 	out := geo.EditedUnit{Unit: u, Edited: true}
 	var rev int
@@ -260,7 +290,7 @@ func deleteEdit(ctx context.Context, tx pgx.Tx, v *setView, code, ifMatch string
 		return geo.Errorf(geo.Conflict, "unit %s has %d units under it in the change set: delete or merge them first", code, len(kids))
 	}
 	if u.Version > 0 {
-		if err := checkNoTenHH(ctx, tx, []string{code}); err != nil {
+		if err := checkNoTenHH(ctx, tx, []string{code}, "may not be deleted"); err != nil {
 			return err
 		}
 	}
@@ -283,9 +313,10 @@ func deleteEdit(ctx context.Context, tx pgx.Tx, v *setView, code, ifMatch string
 const tenHHOfSQL = `
 SELECT grid_code, count(*) FROM tenhh_units WHERE grid_code = ANY($1) GROUP BY grid_code ORDER BY grid_code`
 
-// checkNoTenHH refuses to delete grids that hold ten-household units: their codes extend
-// the grid's, so no change set can move them, and their households would lose their grid.
-func checkNoTenHH(ctx context.Context, tx pgx.Tx, codes []string) error {
+// checkNoTenHH refuses to delete grids that hold ten-household units, or to make them
+// anything but grids: their codes extend the grid's, so no change set can move them, and
+// their households would lose their grid. what says what the grids may not do.
+func checkNoTenHH(ctx context.Context, tx pgx.Tx, codes []string, what string) error {
 	rows, err := tx.Query(ctx, tenHHOfSQL, codes)
 	if err != nil {
 		return unavailable(err)
@@ -304,7 +335,36 @@ func checkNoTenHH(ctx context.Context, tx pgx.Tx, codes []string) error {
 		return unavailable(err)
 	}
 	if len(held) > 0 {
-		return geo.Errorf(geo.Conflict, "these units hold ten-household units, which a change set cannot move, and may not be deleted: %s", strings.Join(held, ", "))
+		return geo.Errorf(geo.Conflict, "these units hold ten-household units, which a change set cannot move, and %s: %s", what, strings.Join(held, ", "))
 	}
 	return nil
+}
+
+// hasNUL reports whether s holds the NUL character, which PostgreSQL's text and jsonb
+// cannot store: a client's text with one is refused before it reaches the database.
+func hasNUL(s string) bool { return strings.IndexByte(s, 0) >= 0 }
+
+// attrsHaveNUL reports whether a key or a string anywhere in attributes holds NUL.
+func attrsHaveNUL(v any) bool {
+	switch v := v.(type) {
+	case string:
+		return hasNUL(v)
+	case map[string]any:
+		for k, x := range v {
+			if hasNUL(k) || attrsHaveNUL(x) {
+				return true
+			}
+		}
+	case []any:
+		for _, x := range v {
+			if attrsHaveNUL(x) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func errNUL(field string) error {
+	return geo.FieldError(field, `text may not hold the NUL character (\u0000)`)
 }

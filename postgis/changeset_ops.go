@@ -109,24 +109,31 @@ func checkNeighbours(ctx context.Context, tx pgx.Tx, field string, a, b *viewUni
 	return nil
 }
 
+// nextCodeSQL: the number after every one used under $1, or when 999 is taken (a code
+// written by hand can take it) the lowest free one; 0 when none is free.
 const nextCodeSQL = `
-SELECT coalesce(max(right(code, 3)::int), 0) FROM (
-    SELECT code FROM units WHERE parent_code = $1
-    UNION ALL SELECT code FROM unit_history WHERE parent_code = $1
-    UNION ALL SELECT code FROM changeset_units WHERE parent_code = $1
-) c WHERE length(code) = length($1) + 3`
+WITH used AS (
+    SELECT right(code, 3)::int n FROM (
+        SELECT code FROM units WHERE parent_code = $1
+        UNION ALL SELECT code FROM unit_history WHERE parent_code = $1
+        UNION ALL SELECT code FROM changeset_units WHERE parent_code = $1
+    ) c WHERE length(code) = length($1) + 3)
+SELECT coalesce((SELECT max(n) + 1 FROM used HAVING coalesce(max(n), 0) < 999),
+                (SELECT min(g) FROM generate_series(1, 999) g WHERE g NOT IN (SELECT n FROM used)),
+                0)`
 
 // nextCode is the first code under parent after every code a unit has, had or is drafted
-// with: codes are never reused.
+// with: codes are never reused. Once the last, 999, is used (one draft written by hand
+// with it would otherwise stop every set numbering units there) it is the lowest free one.
 func nextCode(ctx context.Context, tx pgx.Tx, parent string) (string, error) {
 	var n int
 	if err := tx.QueryRow(ctx, nextCodeSQL, parent).Scan(&n); err != nil {
 		return "", unavailable(err)
 	}
-	if n >= 999 {
+	if n == 0 {
 		return "", geo.Errorf(geo.Conflict, "no free code is left under %s", parent)
 	}
-	return fmt.Sprintf("%s%03d", parent, n+1), nil
+	return fmt.Sprintf("%s%03d", parent, n), nil
 }
 
 // splitSQL: $1 a boundary, $2 a line. The pieces the line cuts it into, largest first.
@@ -169,6 +176,10 @@ func (db *DB) SplitUnit(ctx context.Context, id int64, code string, line orb.Lin
 		})
 		if err != nil {
 			return geometryError("line", err)
+		}
+		if len(pieces) == 2 && len(u.Geom) == 2 {
+			// The unit's own two parts: the line cut nothing.
+			return geo.FieldError("line", "the line does not cut %s: draw one that crosses it once, from edge to edge", code)
 		}
 		if len(pieces) != 2 {
 			return geo.FieldError("line", "the line cuts %s into %d pieces: draw one that crosses it once, from edge to edge", code, len(pieces))

@@ -105,6 +105,9 @@ INSERT INTO audit_log (subject, via, action, target, detail) VALUES ($1, 'change
 // give one); Invalid when the set has no edits. The publish is recorded in the audit log
 // (subject by, target the set's parent) in the same transaction.
 func (db *DB) PublishChangeSet(ctx context.Context, id int64, by, overrideReason string) (geo.Publication, error) {
+	if hasNUL(overrideReason) {
+		return geo.Publication{}, errNUL("override_reason")
+	}
 	tx, cs, err := db.openSetTx(ctx, id)
 	if err != nil {
 		return geo.Publication{}, err
@@ -121,7 +124,18 @@ func (db *DB) PublishChangeSet(ctx context.Context, id int64, by, overrideReason
 	if err != nil {
 		return geo.Publication{}, err
 	}
-	if err := checkNoTenHH(ctx, tx, deleted); err != nil {
+	if err := checkNoTenHH(ctx, tx, deleted, "may not be deleted"); err != nil {
+		return geo.Publication{}, err
+	}
+	rows, err := tx.Query(ctx, regradedGridsSQL, id)
+	if err != nil {
+		return geo.Publication{}, unavailable(err)
+	}
+	regraded, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		return geo.Publication{}, unavailable(err)
+	}
+	if err := checkNoTenHH(ctx, tx, regraded, "must stay grids"); err != nil {
 		return geo.Publication{}, err
 	}
 	v, err := loadView(ctx, tx, cs)
@@ -133,6 +147,10 @@ func (db *DB) PublishChangeSet(ctx context.Context, id int64, by, overrideReason
 		return geo.Publication{}, err
 	}
 	pub := geo.Publication{Units: written, Findings: fs}
+	if bad := invalidShapes(fs); len(bad) > 0 {
+		// The store holds valid polygons only (units_geom_valid): no reason publishes these.
+		return pub, geo.Errorf(geo.Unprocessable, "these units' boundaries are not valid polygons, which no override can publish: %s (validate the change set to see where)", strings.Join(bad, ", "))
+	}
 	if geo.HasErrors(fs) {
 		if strings.TrimSpace(overrideReason) == "" {
 			n := 0
@@ -168,6 +186,24 @@ func (db *DB) PublishChangeSet(ctx context.Context, id int64, by, overrideReason
 	}
 	pub.ChangeSet, err = db.ChangeSet(ctx, id)
 	return pub, err
+}
+
+// regradedGridsSQL: the stored grids change set $1 makes groups.
+const regradedGridsSQL = `
+SELECT e.code FROM changeset_units e JOIN units u ON u.code = e.code
+WHERE e.changeset_id = $1 AND NOT e.deleted AND u.level = 'grid' AND e.level <> 'grid' ORDER BY 1`
+
+// invalidShapes returns the units of the findings that are not valid polygons, in order.
+func invalidShapes(fs []geo.Finding) []string {
+	bad := map[string]bool{}
+	for _, f := range fs {
+		if f.Kind == geo.InvalidShape {
+			for _, c := range f.Units {
+				bad[c] = true
+			}
+		}
+	}
+	return sortedCodes(bad)
 }
 
 // checkNotStale locks the stored units set id edits and compares their versions with the

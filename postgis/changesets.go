@@ -23,6 +23,9 @@ func (db *DB) OpenChangeSet(ctx context.Context, parent, title, by string) (geo.
 	if strings.TrimSpace(title) == "" {
 		return geo.ChangeSet{}, geo.FieldError("title", "a change set needs a title")
 	}
+	if hasNUL(title) {
+		return geo.ChangeSet{}, errNUL("title")
+	}
 	var exists bool
 	if err := db.pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM units WHERE code = $1)`, parent).Scan(&exists); err != nil {
 		return geo.ChangeSet{}, unavailable(err)

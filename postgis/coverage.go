@@ -137,7 +137,9 @@ WHERE NOT ST_IsValid(geom)`
 // diameter exceeds for a convex piece and which is about twice the width of a thin one: a
 // piece under the tolerance by that bound is thin without more work. The circle's radius is
 // turned into metres at the piece's latitude, close enough for a fraction of a metre.
-const thinSQL = `(CASE WHEN 4 * area / nullif(perimeter, 0) < %[1]s THEN true
+// A piece of a few nanometres has an area on the spheroid but a perimeter of 0 (and the
+// circle on it never ends, not even when the statement is cancelled): it is thin.
+const thinSQL = `(CASE WHEN coalesce(4 * area / nullif(perimeter, 0), 0) < %[1]s THEN true
       ELSE (ST_MaximumInscribedCircle(geom)).radius * 111320 * cos(radians(ST_Y(ST_Centroid(geom)))) * 2 < %[1]s END)`
 
 // candidatesHead: $1 parent (EWKB), $2 child codes, $3 child boundaries (EWKB).
