@@ -49,3 +49,29 @@ func TestChangeSetStalledBodyEndsAtTheTimeLimit(t *testing.T) {
 		})
 	}
 }
+
+// Properties of the wrong JSON kind are named in the caller's terms: the field and the
+// kind expected, never Go's types.
+func TestChangeSetPropertiesOfTheWrongKind(t *testing.T) {
+	f := newCSFixture(t, "990691", 112)
+	set := f.open(t, "wrong kinds")
+	geom := csBox(f.x, f.y, f.x+0.01, f.y+0.02)
+	for _, c := range []struct {
+		name  string
+		props any
+		field string
+	}{
+		{"an array", []any{"name"}, "properties"},
+		{"a number for the name", map[string]any{"name": 5, "level": "grid"}, "properties.name"},
+		{"a string for attrs", map[string]any{"name": "n", "level": "grid", "attrs": "x"}, "properties.attrs"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			body := map[string]any{"type": "Feature", "properties": c.props, "geometry": geom}
+			a := f.call(t, f.planner, "PUT", set+"/units/"+f.grid1, body).want(t, http.StatusBadRequest)
+			e, _ := a.body["error"].(map[string]any)
+			if e["field"] != c.field || strings.Contains(a.raw, "struct") || strings.Contains(a.raw, "Go value") {
+				t.Errorf("%s", a.raw)
+			}
+		})
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"reflect"
 	"strings"
 	"time"
 
@@ -172,7 +173,7 @@ func unitFromFeature(w http.ResponseWriter, r *http.Request, code string) (geo.U
 	}
 	if len(f.Properties) > 0 && string(f.Properties) != "null" {
 		if err := json.Unmarshal(f.Properties, &p); err != nil {
-			return geo.Unit{}, geo.FieldError("properties", "%v", err)
+			return geo.Unit{}, propertiesError(err)
 		}
 	}
 	if code != "" && p.Code != "" && p.Code != code {
@@ -222,4 +223,29 @@ func required(field, v string) error {
 		return geo.FieldError(field, "required")
 	}
 	return nil
+}
+
+// propertiesError names what is wrong with a feature's properties in the caller's terms,
+// not encoding/json's (which shows Go's types).
+func propertiesError(err error) error {
+	var te *json.UnmarshalTypeError
+	if !errors.As(err, &te) {
+		return geo.FieldError("properties", "not readable JSON")
+	}
+	if te.Field == "" {
+		return geo.FieldError("properties", "an object (name, level, parent_code, attrs) is needed, not %s", article(te.Value))
+	}
+	want := "a string"
+	if te.Type != nil && te.Type.Kind() == reflect.Map {
+		want = "an object"
+	}
+	return geo.FieldError("properties."+te.Field, "%s is needed, not %s", want, article(te.Value))
+}
+
+// article puts "a" or "an" before the name of a JSON value's kind.
+func article(kind string) string {
+	if kind != "" && strings.ContainsRune("aeiou", rune(kind[0])) {
+		return "an " + kind
+	}
+	return "a " + kind
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/gridmap/gridmap/geo"
 	"github.com/jackc/pgx/v5"
@@ -221,8 +222,8 @@ func putEdit(ctx context.Context, tx pgx.Tx, v *setView, u geo.Unit, parentLevel
 	if u.Attrs == nil {
 		u.Attrs = map[string]any{}
 	}
-	if hasNUL(u.Name) {
-		return geo.EditedUnit{}, errNUL("name")
+	if err := checkLabel("name", u.Name); err != nil {
+		return geo.EditedUnit{}, err
 	}
 	if attrsHaveNUL(u.Attrs) {
 		return geo.EditedUnit{}, errNUL("attrs")
@@ -367,4 +368,22 @@ func attrsHaveNUL(v any) bool {
 
 func errNUL(field string) error {
 	return geo.FieldError(field, `text may not hold the NUL character (\u0000)`)
+}
+
+// maxLabel is the longest name or title a unit or change set takes, in characters: a
+// unit's name is drawn on maps and notice boards.
+const maxLabel = 200
+
+// checkLabel refuses a name or title that no one could read: only spaces, longer than
+// maxLabel, or holding NUL. An empty one passes (the caller decides whether it is needed).
+func checkLabel(field, s string) error {
+	switch {
+	case hasNUL(s):
+		return errNUL(field)
+	case s != "" && strings.TrimSpace(s) == "":
+		return geo.FieldError(field, "holds only spaces")
+	case utf8.RuneCountInString(s) > maxLabel:
+		return geo.FieldError(field, "is longer than %d characters", maxLabel)
+	}
+	return nil
 }

@@ -167,9 +167,11 @@ func TestChangeSetRefusesNUL(t *testing.T) {
 	db := pgtest.DB(t)
 	ctx := context.Background()
 	v := seedVillage(t, "990594", 83.4, 41)
-	_, err := db.OpenChangeSet(ctx, v.code, "a\x00b", "p")
-	if ge := wantKind(t, err, geo.Invalid); ge.Field != "title" {
-		t.Errorf("title: field %q", ge.Field)
+	for _, title := range []string{"a\x00b", "   ", strings.Repeat("t", 201)} {
+		_, err := db.OpenChangeSet(ctx, v.code, title, "p")
+		if ge := wantKind(t, err, geo.Invalid); ge.Field != "title" {
+			t.Errorf("title %.20q: field %q", title, ge.Field)
+		}
 	}
 	cs, err := db.OpenChangeSet(ctx, v.code, "nul", "p")
 	if err != nil {
@@ -181,6 +183,8 @@ func TestChangeSetRefusesNUL(t *testing.T) {
 		edit        func(u geo.Unit) geo.Unit
 	}{
 		{"name", "name", func(u geo.Unit) geo.Unit { u.Name = "网格\x00"; return u }},
+		{"name of spaces", "name", func(u geo.Unit) geo.Unit { u.Name = " \u3000 "; return u }},
+		{"name too long", "name", func(u geo.Unit) geo.Unit { u.Name = strings.Repeat("网", 201); return u }},
 		{"attribute value", "attrs", func(u geo.Unit) geo.Unit { u.Attrs = map[string]any{"k": []any{"\x00"}}; return u }},
 		{"attribute key", "attrs", func(u geo.Unit) geo.Unit { u.Attrs = map[string]any{"k\x00": 1}; return u }},
 	}

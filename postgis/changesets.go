@@ -23,8 +23,8 @@ func (db *DB) OpenChangeSet(ctx context.Context, parent, title, by string) (geo.
 	if strings.TrimSpace(title) == "" {
 		return geo.ChangeSet{}, geo.FieldError("title", "a change set needs a title")
 	}
-	if hasNUL(title) {
-		return geo.ChangeSet{}, errNUL("title")
+	if err := checkLabel("title", title); err != nil {
+		return geo.ChangeSet{}, err
 	}
 	var exists bool
 	if err := db.pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM units WHERE code = $1)`, parent).Scan(&exists); err != nil {

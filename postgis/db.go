@@ -5,6 +5,7 @@ package postgis
 import (
 	"context"
 	"errors"
+	"strings"
 	"sync"
 
 	"github.com/gridmap/gridmap/geo"
@@ -58,7 +59,9 @@ func constraintError(err error) error {
 	var pe *pgconn.PgError
 	if errors.As(err, &pe) && (pe.Code[:2] == "23") {
 		msg := pe.Message
-		if pe.Detail != "" {
+		// "Key (code)=(...) already exists" says what clashed; "Failing row contains (...)"
+		// dumps the whole row (a boundary in hex), which names nothing the caller can fix.
+		if pe.Detail != "" && !strings.HasPrefix(pe.Detail, "Failing row contains") {
 			msg += ": " + pe.Detail
 		}
 		return &geo.Error{Kind: geo.Invalid, Message: msg, Err: err}
