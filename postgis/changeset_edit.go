@@ -147,6 +147,9 @@ func (v *setView) checkUnit(u *geo.Unit) (string, error) {
 	if ps := geo.CheckPolygonal(u.Geom); len(ps) > 0 {
 		return "", geo.FieldError("geometry", "%s", strings.Join(ps, "; "))
 	}
+	if m := geo.CheckDrawnSize(u.Geom); m != "" {
+		return "", geo.FieldError("geometry", "%s", m)
+	}
 	if u.Name == "" {
 		return "", geo.FieldError("name", "a unit needs a name")
 	}

@@ -34,6 +34,9 @@ func (db *DB) MoveArea(ctx context.Context, id int64, from, to string, area orb.
 		if ps := geo.CheckPolygonal(area); len(ps) > 0 {
 			return geo.FieldError("area", "%s", strings.Join(ps, "; "))
 		}
+		if m := geo.CheckDrawnSize(orb.MultiPolygon{area}); m != "" {
+			return geo.FieldError("area", "%s", m)
+		}
 		if err := checkNeighbours(ctx, tx, "to", uf, ut); err != nil {
 			return err
 		}
