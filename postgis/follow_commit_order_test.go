@@ -40,19 +40,12 @@ func TestFollowDoesNotWaitForOtherTransactions(t *testing.T) {
 	live := twoGrids(t, db, "990804", 124, [2]string{"一网格", "二网格"})
 	go db.Follow(ctx, live, 50*time.Millisecond, slog.New(slog.NewTextHandler(io.Discard, nil)))
 
-	gridName := func(lon float64) string {
-		c, err := live.Resolve(ctx, lon, 31.05)
-		if err != nil || len(c.Links) == 0 {
-			return ""
-		}
-		return c.Links[len(c.Links)-1].Name
-	}
 	waitFor := func(what string, lon float64, name string) {
 		t.Helper()
 		deadline := time.Now().Add(time.Second)
-		for gridName(lon) != name {
+		for gridNameAt(live, lon, 31.05) != name {
 			if time.Now().After(deadline) {
-				t.Fatalf("%s did not reach the index within a second: grid at %v is %q (index at %d)", what, lon, gridName(lon), live.Seq())
+				t.Fatalf("%s did not reach the index within a second: grid at %v is %q (index at %d)", what, lon, gridNameAt(live, lon, 31.05), live.Seq())
 			}
 			time.Sleep(10 * time.Millisecond)
 		}
@@ -83,7 +76,7 @@ func TestFollowDoesNotWaitForOtherTransactions(t *testing.T) {
 		t.Fatal(err)
 	}
 	waitFor("an edit committed while other transactions are open", 124.15, "二网格（后）")
-	if got := gridName(124.05); got != "一网格" {
+	if got := gridNameAt(live, 124.05, 31.05); got != "一网格" {
 		t.Fatalf("an uncommitted edit is visible: %q", got)
 	}
 
@@ -91,7 +84,7 @@ func TestFollowDoesNotWaitForOtherTransactions(t *testing.T) {
 		t.Fatal(err)
 	}
 	waitFor("the earlier writer's edit, committed last", 124.05, "一网格（早）")
-	if got := gridName(124.15); got != "二网格（后）" {
+	if got := gridNameAt(live, 124.15, 31.05); got != "二网格（后）" {
 		t.Fatalf("the later edit was lost: %q", got)
 	}
 }

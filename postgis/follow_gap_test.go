@@ -8,7 +8,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/gridmap/gridmap/geo"
 	"github.com/gridmap/gridmap/geo/index"
 	"github.com/gridmap/gridmap/postgis/pgtest"
 )
@@ -75,16 +74,9 @@ func TestFollowDoesNotSkipAnEditCommittedLate(t *testing.T) {
 
 	// Other test packages share the cluster and may hold transactions open for a while:
 	// the deadline is generous, and only reached when an edit is lost.
-	nameAt := func(lon, lat float64) string {
-		c, err := live.Resolve(ctx, lon, lat)
-		if err != nil || len(c.Links) == 0 || c.Links[len(c.Links)-1].Level != geo.Grid {
-			return ""
-		}
-		return c.Links[len(c.Links)-1].Name
-	}
 	deadline = time.Now().Add(15 * time.Second)
 	for {
-		a, b := nameAt(123.05, 31.05), nameAt(123.15, 31.05)
+		a, b := gridNameAt(live, 123.05, 31.05), gridNameAt(live, 123.15, 31.05)
 		if a == "甲网格新" && b == "乙网格新" {
 			break
 		}

@@ -158,6 +158,15 @@ func TestFollowAppliesPeopleChanges(t *testing.T) {
 	})
 }
 
+// gridNameAt is the name of the grid the live index answers at a point, "" when none.
+func gridNameAt(live *index.Live, lon, lat float64) string {
+	c, err := live.Resolve(context.Background(), lon, lat)
+	if err != nil || len(c.Links) == 0 || c.Links[len(c.Links)-1].Level != geo.Grid {
+		return ""
+	}
+	return c.Links[len(c.Links)-1].Name
+}
+
 // twoGrids stores a county 0.2° wide from longitude west at 31°N, whose one town and village
 // are split into a west grid (code 001001001) and an east one (001001002) with the given
 // names, and returns the live index of a snapshot taken right after.

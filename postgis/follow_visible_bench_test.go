@@ -33,13 +33,6 @@ func BenchmarkEditVisible(b *testing.B) {
 		b.Fatal(err)
 	}
 	here := pgtest.Pool(b)
-	gridName := func() string {
-		c, err := live.Resolve(ctx, 126.15, 31.05)
-		if err != nil || len(c.Links) == 0 {
-			return ""
-		}
-		return c.Links[len(c.Links)-1].Name
-	}
 	for _, open := range []bool{false, true} {
 		b.Run(fmt.Sprintf("other_transaction_open=%v", open), func(b *testing.B) {
 			if open {
@@ -69,7 +62,7 @@ func BenchmarkEditVisible(b *testing.B) {
 				if _, err := here.Exec(ctx, `UPDATE units SET name = $1 WHERE code = '990806001001002'`, name); err != nil {
 					b.Fatal(err)
 				}
-				for gridName() != name {
+				for gridNameAt(live, 126.15, 31.05) != name {
 					if time.Since(start) > 10*time.Second {
 						b.Fatalf("the edit did not reach the index in 10 s")
 					}

@@ -18,13 +18,6 @@ func TestFollowerWokenByNotify(t *testing.T) {
 	defer cancel()
 	live := twoGrids(t, db, "990819", 131, [2]string{"一网格", "二网格"})
 	go db.Follow(ctx, live, time.Hour, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	gridName := func() string {
-		c, err := live.Resolve(ctx, 131.15, 31.05)
-		if err != nil || len(c.Links) == 0 {
-			return ""
-		}
-		return c.Links[len(c.Links)-1].Name
-	}
 	// The follower catches up once on start; edits after that wait for a notification.
 	for i, name := range []string{"二网格 改", "二网格 再改"} {
 		if i == 0 {
@@ -34,7 +27,7 @@ func TestFollowerWokenByNotify(t *testing.T) {
 		if _, err := pgtest.Pool(t).Exec(ctx, `UPDATE units SET name = $1 WHERE code = '990819001001002'`, name); err != nil {
 			t.Fatal(err)
 		}
-		for gridName() != name {
+		for gridNameAt(live, 131.15, 31.05) != name {
 			if time.Since(start) > 10*time.Second {
 				t.Fatalf("edit %d did not reach the index in 10 s with the poll an hour away: no notification woke the follower", i)
 			}
