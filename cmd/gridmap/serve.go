@@ -78,7 +78,7 @@ func runServe(ctx context.Context, args []string) error {
 	log.Info("data read", "units", len(st.Units), "features", len(st.Features), "households", len(st.Households),
 		"change_seq", st.Seq, "took", time.Since(start).Round(time.Millisecond))
 	dir := directory.New(directory.Input{Seq: st.Seq, Units: st.Units, People: st.People, TenHH: st.TenHH, Households: st.Households})
-	go db.Follow(ctx, dir, 250*time.Millisecond, log, postgis.UnitEntity, postgis.ResponsibilityEntity, postgis.HouseholdEntity)
+	go db.Follow(ctx, dir, 250*time.Millisecond, log, postgis.UnitEntity, postgis.ResponsibilityEntity, postgis.HouseholdEntity, postgis.TenHHEntity)
 	deps.Directory = dir
 	if *serveTiles {
 		start := time.Now()

@@ -180,15 +180,16 @@ func (d *Directory) View() *View { return d.cur.Load() }
 // Seq returns the change-log position the directory reflects.
 func (d *Directory) Seq() int64 { return d.cur.Load().Seq }
 
-// Apply applies a batch of changes (units, people, households; features are ignored) and
-// swaps in a new view. It never fails: a household of an unknown ten-household unit counts
-// under the grid its code extends, and a unit whose parent is missing stands alone.
+// Apply applies a batch of changes (units, people, ten-household units, households;
+// features are ignored) and swaps in a new view. It never fails: a household of an unknown
+// ten-household unit counts under the grid its code extends, and a unit whose parent is
+// missing stands alone.
 func (d *Directory) Apply(ch geo.Changes) error {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	old := d.cur.Load()
 	if len(ch.Units) == 0 && len(ch.DeletedUnits) == 0 && len(ch.People) == 0 &&
-		len(ch.Households) == 0 && len(ch.DeletedHouseholds) == 0 {
+		len(ch.Households) == 0 && len(ch.DeletedHouseholds) == 0 && len(ch.TenHH) == 0 && len(ch.DeletedTenHH) == 0 {
 		if ch.Seq > old.Seq {
 			next := *old
 			next.Seq = ch.Seq
@@ -209,6 +210,13 @@ func (d *Directory) Apply(ch geo.Changes) error {
 		} else {
 			delete(d.people, code)
 		}
+	}
+	for _, code := range ch.DeletedTenHH {
+		delete(d.tenhhGrid, code)
+		delete(d.tenhhName, code)
+	}
+	for _, t := range ch.TenHH {
+		d.tenhhGrid[t.Code], d.tenhhName[t.Code] = t.GridCode, t.Name
 	}
 	for _, id := range ch.DeletedHouseholds {
 		d.removeHousehold(id)

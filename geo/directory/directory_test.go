@@ -167,6 +167,25 @@ func TestApplyFollowsEdits(t *testing.T) {
 					t.Errorf("%d grids, %d children; want 1 and 1", e.Stats.Grids, len(e.Children))
 				}
 			}},
+		{"a ten-household unit renamed", geo.Changes{Seq: 6, TenHH: []geo.TenHHUnit{{TenHH: geo.TenHH{
+			Code: "520204103200002002", GridCode: "520204103200002", Name: "新联户"}}}}, "520204103200002",
+			func(t *testing.T, e *Entry, ok bool) {
+				if len(e.TenHH) != 2 || e.TenHH[1].Name != "新联户" || e.TenHH[1].Households != 1 {
+					t.Errorf("ten-household units %+v; want the second named 新联户 with its household", e.TenHH)
+				}
+			}},
+		{"a ten-household unit made and one deleted", geo.Changes{Seq: 6, DeletedTenHH: []string{"520204103200002002"},
+			DeletedHouseholds: []string{"h3"},
+			TenHH:             []geo.TenHHUnit{{TenHH: geo.TenHH{Code: "520204103200002003", GridCode: "520204103200002", Name: "第3联户"}}}}, "520204103200002",
+			func(t *testing.T, e *Entry, ok bool) {
+				var got []string
+				for _, u := range e.TenHH {
+					got = append(got, u.Code+" "+u.Name)
+				}
+				if want := []string{"520204103200002001 坪地村第2网格第1联户", "520204103200002003 第3联户"}; !slices.Equal(got, want) {
+					t.Errorf("ten-household units %q; want %q", got, want)
+				}
+			}},
 		{"the grid head replaced", geo.Changes{Seq: 6, People: map[string][]geo.Responsibility{"520204103200002": {
 			{PersonID: "p9", Name: "王芳", Phone: "19900009999", Role: geo.GridHead, UnitCode: "520204103200002"}}}}, "520204103200002",
 			func(t *testing.T, e *Entry, ok bool) {
