@@ -328,3 +328,38 @@ func TestChangeSetRefusesOversizedBoundaries(t *testing.T) {
 		t.Error("a refused boundary was stored")
 	}
 }
+
+// A group the set makes a grid while nothing lies under it stops the publish when another
+// change set has put a unit under it since: 409 naming it, nothing written (it was a 400
+// carrying the foreign key's text).
+func TestChangeSetPublishKeepsGroupsThatGainedUnits(t *testing.T) {
+	db := pgtest.DB(t)
+	ctx := context.Background()
+	v := seedVillage(t, "990589", 82.9, 41)
+	pool := pgtest.Pool(t)
+	if _, err := pool.Exec(ctx, `UPDATE units SET level = 'group' WHERE code = $1`, v.grid1); err != nil {
+		t.Fatal(err)
+	}
+	cs, err := db.OpenChangeSet(ctx, v.code, "regroup", "p")
+	if err != nil {
+		t.Fatal(err)
+	}
+	g1 := unitsByCode(t, db, cs.ID)[v.grid1].Unit
+	g1.Level = geo.Grid
+	if _, err := db.PutUnit(ctx, cs.ID, g1, ""); err != nil {
+		t.Fatal(err)
+	}
+	// Another set's publish, as its rows land: a grid under the group.
+	if _, err := pool.Exec(ctx, `INSERT INTO units (code, level, name, parent_code, parent_level, geom)
+		SELECT $1 || '001', 'grid', '组里的网格', code, 'group', geom FROM units WHERE code = $1`, v.grid1); err != nil {
+		t.Fatal(err)
+	}
+	_, err = db.PublishChangeSet(ctx, cs.ID, "p", "")
+	if ge := wantKind(t, err, geo.Conflict); !strings.Contains(ge.Message, v.grid1) {
+		t.Errorf("message %q does not name %s", ge.Message, v.grid1)
+	}
+	var level string
+	if err := pool.QueryRow(ctx, `SELECT level FROM units WHERE code = $1`, v.grid1).Scan(&level); err != nil || level != "group" {
+		t.Errorf("the refused publish left %s a %q (%v)", v.grid1, level, err)
+	}
+}

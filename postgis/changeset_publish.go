@@ -142,6 +142,9 @@ func (db *DB) PublishChangeSet(ctx context.Context, id int64, by, overrideReason
 	if err != nil {
 		return geo.Publication{}, err
 	}
+	if err := v.checkGridsHoldNoUnits(); err != nil {
+		return geo.Publication{}, err
+	}
 	fs, err := v.validate(ctx, tx)
 	if err != nil {
 		return geo.Publication{}, err
@@ -186,6 +189,23 @@ func (db *DB) PublishChangeSet(ctx context.Context, id int64, by, overrideReason
 	}
 	pub.ChangeSet, err = db.ChangeSet(ctx, id)
 	return pub, err
+}
+
+// checkGridsHoldNoUnits refuses a publish that would leave units under a grid: the set made
+// a group a grid while it had none under it (PUT checks that), and another set has put
+// some there since. The view is read after the ancestors are locked, so it holds them.
+func (v *setView) checkGridsHoldNoUnits() error {
+	var bad []string
+	for _, c := range v.codes {
+		if u := v.units[c]; u.revision > 0 && !u.deleted && u.Level == geo.Grid && len(v.children(c)) > 0 {
+			bad = append(bad, c)
+		}
+	}
+	if len(bad) > 0 {
+		return geo.Errorf(geo.Conflict, "the change set makes %s %s, but units now lie under %s (published by another change set since): make %s groups again, or discard the set",
+			plural(len(bad), "this unit a grid", "these units grids"), strings.Join(bad, ", "), plural(len(bad), "it", "them"), plural(len(bad), "it", "them"))
+	}
+	return nil
 }
 
 // regradedGridsSQL: the stored grids change set $1 makes groups.
