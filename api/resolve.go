@@ -122,15 +122,7 @@ func writeHouseholdChain(w http.ResponseWriter, hc geo.HouseholdChain) {
 		writeJSON(w, http.StatusOK, hc) // encoding/json refuses it, and says so
 		return
 	}
-	bp := resolveBufPool.Get().(*[]byte)
-	b := wire.AppendHouseholdChain((*bp)[:0], hc, householdTails)
-	w.Header()["Content-Type"] = jsonContentType
-	w.WriteHeader(http.StatusOK)
-	w.Write(b) // as writeJSON, a failed write is the client's loss
-	if cap(b) <= maxPooledResolveBuf {
-		*bp = b
-		resolveBufPool.Put(bp)
-	}
+	writeAppended(w, http.StatusOK, func(b []byte) []byte { return wire.AppendHouseholdChain(b, hc, householdTails) })
 }
 
 // checkHouseholdID refuses ids that cannot name a household before any lookup: empty, too

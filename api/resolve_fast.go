@@ -62,15 +62,19 @@ func answerFound(w http.ResponseWriter, lon, lat float64, f chainFinder) bool {
 	if found && len(chain.Links) == 0 {
 		return false
 	}
-	bp := resolveBufPool.Get().(*[]byte)
-	b := (*bp)[:0]
-	status := http.StatusOK
-	if found {
-		b = wire.AppendAnswer(b, lon, lat, chain, lookupTails)
-	} else {
-		status = http.StatusNotFound
-		b = outsideAnswer.Append(b, lon, lat)
+	if !found {
+		writeAppended(w, http.StatusNotFound, func(b []byte) []byte { return outsideAnswer.Append(b, lon, lat) })
+		return true
 	}
+	writeAppended(w, http.StatusOK, func(b []byte) []byte { return wire.AppendAnswer(b, lon, lat, chain, lookupTails) })
+	return true
+}
+
+// writeAppended writes the JSON answer that appendTo appends to a pooled buffer, as
+// writeJSON would write it.
+func writeAppended(w http.ResponseWriter, status int, appendTo func([]byte) []byte) {
+	bp := resolveBufPool.Get().(*[]byte)
+	b := appendTo((*bp)[:0])
 	w.Header()["Content-Type"] = jsonContentType
 	w.WriteHeader(status)
 	w.Write(b) // as writeJSON, a failed write is the client's loss
@@ -78,7 +82,6 @@ func answerFound(w http.ResponseWriter, lon, lat float64, f chainFinder) bool {
 		*bp = b
 		resolveBufPool.Put(bp)
 	}
-	return true
 }
 
 // plainQuery returns the first values of lon, lat and crs in a raw query, as
