@@ -202,8 +202,8 @@ func (v *setView) checkGridsHoldNoUnits() error {
 		}
 	}
 	if len(bad) > 0 {
-		return geo.Errorf(geo.Conflict, "the change set makes %s %s, but units now lie under %s (published by another change set since): make %s groups again, or discard the set",
-			plural(len(bad), "this unit a grid", "these units grids"), strings.Join(bad, ", "), plural(len(bad), "it", "them"), plural(len(bad), "it", "them"))
+		return geo.Errorf(geo.Conflict, "the change set makes %s %s, but units now lie under %s (published by another change set since): make %s again, or discard the set",
+			plural(len(bad), "this unit a grid", "these units grids"), strings.Join(bad, ", "), plural(len(bad), "it", "them"), plural(len(bad), "it a group", "them groups"))
 	}
 	return nil
 }
