@@ -18,73 +18,63 @@ import (
 // answer is PreconditionFailed and nothing changes. Bad input is Invalid naming the field:
 // a code outside the set's parent or breaking the code rule, a new code that exists or
 // existed, a parent that is not in the set, a missing or malformed boundary.
-func (db *DB) PutUnit(ctx context.Context, id int64, u geo.Unit, ifMatch string) (geo.EditedUnit, error) {
-	tx, cs, err := db.openSetTx(ctx, id)
-	if err != nil {
-		return geo.EditedUnit{}, err
-	}
-	defer tx.Rollback(ctx)
-	v, err := loadView(ctx, tx, cs)
-	if err != nil {
-		return geo.EditedUnit{}, err
-	}
-	parentLevel, err := v.checkUnit(&u)
-	if err != nil {
-		return geo.EditedUnit{}, err
-	}
-	cur, exists := v.live(u.Code)
-	etag := ""
-	if exists {
-		etag = cur.ETag
-	}
-	if ifMatch != "" && !geo.ETagMatches(ifMatch, etag) {
-		return geo.EditedUnit{}, stale(u.Code, etag)
-	}
-	if exists && cur.Level != u.Level {
-		if err := checkRegrade(ctx, tx, v, cur, u.Level); err != nil {
-			return geo.EditedUnit{}, err
+func (db *DB) PutUnit(ctx context.Context, id int64, u geo.Unit, ifMatch string) (out geo.EditedUnit, err error) {
+	err = db.inSet(ctx, id, func(tx pgx.Tx, v *setView) error {
+		parentLevel, err := v.checkUnit(&u)
+		if err != nil {
+			return err
 		}
-	}
-	if _, known := v.units[u.Code]; !known {
-		if err := checkCodeUnused(ctx, tx, u.Code); err != nil {
-			return geo.EditedUnit{}, err
+		cur, exists := v.live(u.Code)
+		etag := ""
+		if exists {
+			etag = cur.ETag
 		}
-	}
-	return saveEdit(ctx, tx, v, u, parentLevel)
+		if ifMatch != "" && !geo.ETagMatches(ifMatch, etag) {
+			return stale(u.Code, etag)
+		}
+		if exists && cur.Level != u.Level {
+			if err := checkRegrade(ctx, tx, v, cur, u.Level); err != nil {
+				return err
+			}
+		}
+		if _, known := v.units[u.Code]; !known {
+			if err := checkCodeUnused(ctx, tx, u.Code); err != nil {
+				return err
+			}
+		}
+		out, err = snapEdit(ctx, tx, v, u, parentLevel)
+		return err
+	})
+	return out, err
 }
 
 // CreateUnit adds a new unit under u.ParentCode to change set id, with the next free code
 // there (u.Code is ignored): for clients that create features without naming them (an OGC
 // API POST). Otherwise as PutUnit; parent_code is required.
-func (db *DB) CreateUnit(ctx context.Context, id int64, u geo.Unit) (geo.EditedUnit, error) {
+func (db *DB) CreateUnit(ctx context.Context, id int64, u geo.Unit) (out geo.EditedUnit, err error) {
 	if u.ParentCode == "" {
 		return geo.EditedUnit{}, geo.FieldError("parent_code", "a new unit needs the code of its parent")
 	}
-	tx, cs, err := db.openSetTx(ctx, id)
-	if err != nil {
-		return geo.EditedUnit{}, err
-	}
-	defer tx.Rollback(ctx)
-	v, err := loadView(ctx, tx, cs)
-	if err != nil {
-		return geo.EditedUnit{}, err
-	}
-	if _, ok := v.levelOf(u.ParentCode); !ok || !strings.HasPrefix(u.ParentCode, cs.Parent) {
-		return geo.EditedUnit{}, geo.FieldError("parent_code", "no unit %q in change set %d", u.ParentCode, id)
-	}
-	if u.Code, err = nextCode(ctx, tx, u.ParentCode); err != nil {
-		return geo.EditedUnit{}, err
-	}
-	parentLevel, err := v.checkUnit(&u)
-	if err != nil {
-		return geo.EditedUnit{}, err
-	}
-	return saveEdit(ctx, tx, v, u, parentLevel)
+	err = db.inSet(ctx, id, func(tx pgx.Tx, v *setView) (err error) {
+		if _, ok := v.levelOf(u.ParentCode); !ok || !strings.HasPrefix(u.ParentCode, v.cs.Parent) {
+			return geo.FieldError("parent_code", "no unit %q in change set %d", u.ParentCode, id)
+		}
+		if u.Code, err = nextCode(ctx, tx, u.ParentCode); err != nil {
+			return err
+		}
+		parentLevel, err := v.checkUnit(&u)
+		if err != nil {
+			return err
+		}
+		out, err = snapEdit(ctx, tx, v, u, parentLevel)
+		return err
+	})
+	return out, err
 }
 
-// saveEdit snaps u's vertices to its siblings' and parent's (vertex first, then edge),
-// stores it as the set's edit and commits.
-func saveEdit(ctx context.Context, tx pgx.Tx, v *setView, u geo.Unit, parentLevel string) (geo.EditedUnit, error) {
+// snapEdit snaps u's vertices to its siblings' and parent's (vertex first, then edge) and
+// stores it as the set's edit; the caller commits.
+func snapEdit(ctx context.Context, tx pgx.Tx, v *setView, u geo.Unit, parentLevel string) (geo.EditedUnit, error) {
 	u.Geom = geo.Snap(u.Geom, v.snapRefs(u.Code, u.ParentCode), geo.DefaultTolerance)
 	// Snapping joins vertices that land on one point: a ring drawn smaller than the
 	// tolerance (or with repeated points) can collapse below the four points PostGIS needs.
@@ -92,14 +82,7 @@ func saveEdit(ctx context.Context, tx pgx.Tx, v *setView, u geo.Unit, parentLeve
 		return geo.EditedUnit{}, geo.FieldError("geometry", "collapses when its vertices snap to its neighbours' within %g m: %s",
 			geo.DefaultTolerance, strings.Join(ps, "; "))
 	}
-	out, err := putEdit(ctx, tx, v, u, parentLevel)
-	if err != nil {
-		return out, err
-	}
-	if err := tx.Commit(ctx); err != nil {
-		return out, unavailable(err)
-	}
-	return out, nil
+	return putEdit(ctx, tx, v, u, parentLevel)
 }
 
 // stale is the PreconditionFailed answer to an If-Match that does not name etag.
@@ -260,22 +243,7 @@ SELECT $1, code, level, name, parent_code, parent_level, geom, attrs, version, t
 // unit with live children in the set is not deleted (Conflict): delete or merge them first.
 // It returns NotFound when the set shows no such unit.
 func (db *DB) DeleteUnit(ctx context.Context, id int64, code, ifMatch string) error {
-	tx, cs, err := db.openSetTx(ctx, id)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback(ctx)
-	v, err := loadView(ctx, tx, cs)
-	if err != nil {
-		return err
-	}
-	if err := deleteEdit(ctx, tx, v, code, ifMatch); err != nil {
-		return err
-	}
-	if err := tx.Commit(ctx); err != nil {
-		return unavailable(err)
-	}
-	return nil
+	return db.inSet(ctx, id, func(tx pgx.Tx, v *setView) error { return deleteEdit(ctx, tx, v, code, ifMatch) })
 }
 
 // deleteEdit marks code deleted in the set and in the view.
