@@ -252,16 +252,25 @@ func (db *DB) Extents(ctx context.Context) (map[string]geo.Extent, error) {
 	if err != nil {
 		return nil, unavailable(err)
 	}
+	return scanExtents(rows)
+}
+
+// scanExtents reads rows of (collection, xmin, ymin, xmax, ymax, since) into extents: a
+// NULL box is an empty collection, a NULL since none known.
+func scanExtents(rows pgx.Rows) (map[string]geo.Extent, error) {
+	defer rows.Close()
 	out := map[string]geo.Extent{}
 	for rows.Next() {
 		var id string
 		var x0, y0, x1, y1 *float64
-		var since time.Time
+		var since *time.Time
 		if err := rows.Scan(&id, &x0, &y0, &x1, &y1, &since); err != nil {
-			rows.Close()
 			return nil, unavailable(err)
 		}
-		e := geo.Extent{Since: since, Empty: x0 == nil}
+		e := geo.Extent{Empty: x0 == nil}
+		if since != nil {
+			e.Since = *since
+		}
 		if x0 != nil {
 			e.BBox.Min[0], e.BBox.Min[1], e.BBox.Max[0], e.BBox.Max[1] = *x0, *y0, *x1, *y1
 		}

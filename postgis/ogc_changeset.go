@@ -3,7 +3,6 @@ package postgis
 import (
 	"context"
 	"fmt"
-	"time"
 
 	"github.com/gridmap/gridmap/geo"
 )
@@ -65,26 +64,5 @@ func (s *setItems) Extents(ctx context.Context) (map[string]geo.Extent, error) {
 	if err != nil {
 		return nil, unavailable(err)
 	}
-	defer rows.Close()
-	out := map[string]geo.Extent{}
-	for rows.Next() {
-		var id string
-		var x0, y0, x1, y1 *float64
-		var since *time.Time
-		if err := rows.Scan(&id, &x0, &y0, &x1, &y1, &since); err != nil {
-			return nil, unavailable(err)
-		}
-		e := geo.Extent{Empty: x0 == nil}
-		if since != nil {
-			e.Since = *since
-		}
-		if x0 != nil {
-			e.BBox.Min[0], e.BBox.Min[1], e.BBox.Max[0], e.BBox.Max[1] = *x0, *y0, *x1, *y1
-		}
-		out[id] = e
-	}
-	if err := rows.Err(); err != nil {
-		return nil, unavailable(err)
-	}
-	return out, nil
+	return scanExtents(rows)
 }
